@@ -1,0 +1,12 @@
+"""Data sets: MNIST (embedded subset, any IDX folder, or downloaded) and synthetic data."""
+
+from scratchnet.datasets.mnist import (
+    DataNotFoundError,
+    default_cache_folder,
+    download_files,
+    load_mnist,
+    read_idx,
+    write_idx,
+)
+
+__all__ = ["DataNotFoundError", "default_cache_folder", "download_files", "load_mnist", "read_idx", "write_idx"]

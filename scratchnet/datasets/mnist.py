@@ -1,0 +1,219 @@
+"""MNIST in the IDX format: read, write, load, and download.
+
+``load_mnist()`` with no arguments returns the embedded subset shipped inside the
+package (4000 training and 1000 test images of real MNIST, 400 and 100 per digit;
+see ``data/mnist-5k/README.md`` for its source and license). ``path=`` loads the four
+standard IDX files from a folder (full MNIST, Fashion-MNIST or any drop-in);
+``download=True`` fetches full MNIST into a cache folder first.
+
+The IDX format: two zero bytes, a type code, the number of dimensions ``d``; then
+``d`` big-endian 32-bit sizes; then the values, big-endian, row-major.
+"""
+
+import gzip
+import hashlib
+import os
+import sys
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+from scratchnet.fileio import atomic_path
+
+EMBEDDED_FOLDER = Path(__file__).parent / "data" / "mnist-5k"
+
+FILES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+
+# Published MD5 checksums of the gzipped full MNIST files.
+MNIST_MD5 = {
+    "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+    "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+    "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+    "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+}
+
+MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
+)
+
+IDX_TYPES = {
+    0x08: np.dtype("u1"),
+    0x09: np.dtype("i1"),
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
+IDX_CODES = {(dtype.kind, dtype.itemsize): code for code, dtype in IDX_TYPES.items()}
+
+
+class DataNotFoundError(FileNotFoundError, ValueError):
+    """The data folder or one of its files is missing (a ``ValueError`` and a ``FileNotFoundError``)."""
+
+
+def _read_bytes(path):
+    raw = Path(path).read_bytes()
+    if raw[:2] == b"\x1f\x8b":  # gzip's magic number, whatever the file is called
+        try:
+            raw = gzip.decompress(raw)
+        except (EOFError, OSError) as error:
+            raise ValueError(f"path: {path} is a gzip file that is truncated or damaged ({error})") from None
+    return raw
+
+
+def read_idx(path):
+    """Read an IDX file (gzipped or not) into a numpy array of its stored shape and type."""
+    raw = _read_bytes(path)
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in IDX_TYPES:
+        raise ValueError(
+            f"path: {path} is not an IDX file: expected a magic number 00 00 <type> <dims> with "
+            f"type one of {', '.join(f'{c:#04x}' for c in IDX_TYPES)}, got {raw[:4].hex(' ') or 'an empty file'}"
+        )
+    dtype, ndim = IDX_TYPES[raw[2]], raw[3]
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise ValueError(f"path: {path} is truncated: its header promises {ndim} sizes but the file ends first")
+    shape = tuple(int(n) for n in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
+    expected = int(np.prod(shape)) * dtype.itemsize
+    if len(raw) - header != expected:
+        raise ValueError(
+            f"path: {path} is {'truncated' if len(raw) - header < expected else 'longer than its header says'}: "
+            f"shape {shape} of {dtype} needs {expected} bytes of data, got {len(raw) - header}"
+        )
+    return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+
+
+def write_idx(path, array):
+    """Write ``array`` as an IDX file (gzipped when ``path`` ends in ``.gz``), atomically."""
+    array = np.asarray(array)
+    code = IDX_CODES.get((array.dtype.kind, array.dtype.itemsize))
+    if code is None:
+        raise ValueError(
+            f"array: IDX stores uint8, int8, int16, int32, float32 or float64, got dtype {array.dtype}"
+        )
+    header = bytes([0, 0, code, array.ndim]) + np.asarray(array.shape, dtype=">u4").tobytes()
+    data = header + array.astype(IDX_TYPES[code], copy=False).tobytes()
+    if str(path).endswith(".gz"):
+        data = gzip.compress(data, mtime=0)
+    with atomic_path(path) as temporary:
+        temporary.write_bytes(data)
+    return Path(path)
+
+
+def _find(folder, stem):
+    for name in (stem + ".gz", stem):
+        if (folder / name).is_file():
+            return folder / name
+    raise DataNotFoundError(
+        f"path: {folder} has no {stem}[.gz]. Pass path= a folder holding the four MNIST IDX files, "
+        f"download=True to fetch full MNIST, or no path for the embedded subset"
+    )
+
+
+def default_cache_folder():
+    """``$SCRATCHNET_DATA``, else ``$XDG_CACHE_HOME/scratchnet/mnist``, else ``~/.cache/scratchnet/mnist``."""
+    if os.environ.get("SCRATCHNET_DATA"):
+        return Path(os.environ["SCRATCHNET_DATA"])
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "scratchnet" / "mnist"
+
+
+def _md5(path):
+    digest = hashlib.md5()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def download_files(folder=None, files=None, mirrors=MIRRORS, timeout=30, verbose=True):
+    """Fetch each file of ``files`` (name -> MD5) into ``folder``, trying ``mirrors`` in order.
+
+    A file already present with the right checksum is kept. Each download is written
+    to a hidden temporary file and renamed only once its MD5 matches, so an interrupted
+    download never leaves a file that looks complete. Returns the folder. Raises
+    ``OSError`` naming every mirror tried when a file cannot be had.
+    """
+    folder = Path(folder) if folder is not None else default_cache_folder()
+    files = MNIST_MD5 if files is None else files
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, md5 in files.items():
+        target = folder / name
+        if target.is_file() and _md5(target) == md5:
+            continue
+        failures = []
+        for mirror in mirrors:
+            url = mirror.rstrip("/") + "/" + name
+            if verbose:
+                print(f"downloading {url}", file=sys.stderr)
+            try:
+                with atomic_path(target) as temporary:
+                    with urllib.request.urlopen(url, timeout=timeout) as response:
+                        temporary.write_bytes(response.read())
+                    got = _md5(temporary)
+                    if got != md5:
+                        raise ValueError(f"MD5 {got}, expected {md5}")
+                break
+            except (OSError, ValueError) as error:
+                failures.append(f"{url}: {error}")
+        else:
+            raise OSError(f"could not download {name}; tried:\n  " + "\n  ".join(failures))
+    return folder
+
+
+def _one_hot(labels, num_classes=10, dtype=np.float64):
+    out = np.zeros((labels.size, num_classes), dtype=dtype)
+    out[np.arange(labels.size), labels] = 1
+    return out
+
+
+def load_mnist(normalize=True, flatten=True, one_hot_label=False, path=None, download=False,
+               dtype=np.float64):
+    """Load MNIST as ``((x_train, t_train), (x_test, t_test))``, as in the textbook.
+
+    - ``normalize``: pixels as ``dtype`` in [0, 1]; otherwise the raw uint8 0-255.
+    - ``flatten``: images as ``(N, 784)`` rows; otherwise ``(N, 1, 28, 28)``.
+    - ``one_hot_label``: labels as ``(N, 10)`` one-hot rows; otherwise integers ``(N,)``.
+    - ``path``: a folder with the four standard IDX files (``.gz`` or not). ``None``
+      loads the embedded 4000/1000 subset, or with ``download=True`` full MNIST from
+      the cache folder (:func:`default_cache_folder`), fetching it first if needed.
+    """
+    if download:
+        folder = download_files(path)
+    elif path is None:
+        folder = EMBEDDED_FOLDER
+    else:
+        folder = Path(path)
+        if not folder.is_dir():
+            raise DataNotFoundError(
+                f"path: expected a folder holding the four MNIST IDX files, got {folder}, which does "
+                f"not exist. Use download=True to fetch full MNIST, or leave path=None for the "
+                f"embedded subset"
+            )
+    arrays = {key: read_idx(_find(folder, stem)) for key, stem in FILES.items()}
+    result = []
+    for part in ("train", "test"):
+        images, labels = arrays[f"{part}_images"], arrays[f"{part}_labels"]
+        if images.ndim != 3 or labels.ndim != 1:
+            raise ValueError(
+                f"path: {part} images must be (N, rows, cols) and labels (N,), got {images.shape} "
+                f"and {labels.shape} in {folder}"
+            )
+        if len(images) != len(labels):
+            raise ValueError(
+                f"path: {folder} has {len(images)} {part} images but {len(labels)} {part} labels; "
+                f"the counts must agree"
+            )
+        x = images.astype(dtype) / 255.0 if normalize else images
+        x = x.reshape(len(x), -1) if flatten else x.reshape(len(x), 1, *images.shape[1:])
+        t = labels.astype(np.int64)
+        result.append((x, _one_hot(t, dtype=dtype) if one_hot_label else t))
+    return tuple(result)

@@ -1,0 +1,395 @@
+r"""Layers: one small class each, with ``forward``, ``backward`` and ``apply``.
+
+The contract every layer keeps:
+
+* ``forward(x, train)`` computes the output and caches exactly what ``backward`` needs.
+* ``backward(dout)`` returns :math:`\partial L/\partial x` and stores parameter gradients
+  (``dW``, ``db``, ...; also ``grads``). It never modifies ``dout`` and never updates a
+  parameter: optimizers apply gradients, layers only compute them.
+* ``apply(x, train)`` computes the same output as ``forward`` with nothing cached and
+  no state changed (no running averages, no new dropout mask). It accepts extra leading
+  axes ``(..., N, D)``, so many perturbed copies of a network can be evaluated in one
+  batched call; the numerical gradient and the loss landscapes rely on this.
+* ``params`` maps a parameter name (``"W"``, ``"b"``, ...) to the very array the layer
+  computes with; updating that array in place changes the layer.
+
+No layer modifies the array it is given.
+"""
+
+import numpy as np
+
+from scratchnet.functions import (
+    _labels_as_indices,
+    mean_squared_error,
+    sigmoid,
+    softmax,
+    softmax_cross_entropy,
+)
+
+
+class NonFiniteLossError(ValueError):
+    """Raised when a loss comes out as NaN or infinity (the usual sign of divergence)."""
+
+
+class Layer:
+    """Base class. Subclasses override ``apply`` and ``backward``, and ``forward`` to cache."""
+
+    #: parameter name -> the array the layer computes with (empty for parameter-free layers)
+    params: dict = {}
+
+    @property
+    def grads(self):
+        """Parameter name -> gradient from the last ``backward`` (empty for parameter-free layers)."""
+        return {}
+
+    def forward(self, x, train=False):
+        return self.apply(x, train)
+
+    def apply(self, x, train=False):  # pragma: no cover - every layer overrides it
+        raise NotImplementedError
+
+    def backward(self, dout):  # pragma: no cover - every layer overrides it
+        raise NotImplementedError
+
+    def perturbed_outputs(self, x, name, flat_indices, new_values, train=False):
+        r"""Outputs for many one-entry changes of parameter ``name``, stacked: ``(K, N, out)``.
+
+        Row ``k`` is ``apply(x)`` with ``params[name].flat[flat_indices[k]]`` set to
+        ``new_values[k]``. This generic version sets each entry in turn and restores it
+        bit for bit; layers with structure to exploit (``Affine``) override it.
+        """
+        flat = self.params[name].reshape(-1)
+        if not np.shares_memory(flat, self.params[name]):
+            raise ValueError(f"params[{name!r}] must be a contiguous array to be perturbed")
+        outputs = []
+        for index, value in zip(flat_indices, new_values, strict=True):
+            original = flat[index]
+            flat[index] = value
+            try:
+                outputs.append(self.apply(x, train))
+            finally:
+                flat[index] = original
+        return np.stack(outputs)
+
+    def __repr__(self):
+        shapes = ", ".join(f"{name}={value.shape}" for name, value in self.params.items())
+        return f"{type(self).__name__}({shapes})"
+
+
+class Affine(Layer):
+    r"""Fully connected layer :math:`y = xW + b`.
+
+    ``W`` is ``(in, out)``, ``b`` is ``(out,)`` or ``None`` for a layer without bias.
+    ``x`` is ``(N, in)`` (``apply`` also takes ``(..., N, in)``); ``y`` is ``(N, out)``.
+    Backward: :math:`\partial L/\partial x = \delta W^\top`,
+    :math:`\partial L/\partial W = x^\top \delta`, :math:`\partial L/\partial b = \sum_n \delta_n`.
+    """
+
+    def __init__(self, W, b=None):
+        W = np.asarray(W)
+        if W.ndim != 2:
+            raise ValueError(f"W: expected a 2-D (in, out) array, got shape {W.shape}")
+        if b is not None:
+            b = np.asarray(b)
+            if b.shape != (W.shape[1],):
+                raise ValueError(f"b: expected shape ({W.shape[1]},) to match W {W.shape}, got {b.shape}")
+        self.W, self.b = W, b
+        self.x = None
+        self.dW = self.db = None
+
+    @property
+    def params(self):
+        return {"W": self.W} if self.b is None else {"W": self.W, "b": self.b}
+
+    @property
+    def grads(self):
+        return {"W": self.dW} if self.b is None else {"W": self.dW, "b": self.db}
+
+    def apply(self, x, train=False):
+        x = np.asarray(x)
+        if x.ndim < 2 or x.shape[-1] != self.W.shape[0]:
+            raise ValueError(
+                f"x: Affine expects input of shape (N, {self.W.shape[0]}) to match W "
+                f"{self.W.shape}, got {x.shape}"
+            )
+        # One matrix product for all leading axes: numpy's stacked matmul would loop.
+        out = (x.reshape(-1, x.shape[-1]) @ self.W).reshape(x.shape[:-1] + (self.W.shape[1],))
+        return out if self.b is None else out + self.b
+
+    def forward(self, x, train=False):
+        out = self.apply(x, train)
+        self.x = x
+        return out
+
+    def backward(self, dout):
+        dx = dout @ self.W.T
+        self.dW = self.x.T @ dout
+        if self.b is not None:
+            self.db = np.sum(dout, axis=0)
+        return dx
+
+    def perturbed_outputs(self, x, name, flat_indices, new_values, train=False):
+        r"""Changing :math:`W_{ij}` by :math:`s` moves only output column :math:`j`, by :math:`s\,x_{:,i}`.
+
+        So ``K`` perturbed outputs cost one product and ``K`` column updates, not ``K``
+        products. The step is ``new - old`` as stored, the change the textbook loop makes.
+        """
+        flat_indices = np.asarray(flat_indices)
+        base = self.apply(x)
+        out = np.broadcast_to(base, (len(flat_indices),) + base.shape).copy()
+        steps = np.asarray(new_values) - self.params[name].reshape(-1)[flat_indices]
+        rows = np.arange(len(flat_indices))
+        if name == "W":
+            inputs, columns = np.divmod(flat_indices, self.W.shape[1])
+            out[rows, :, columns] += steps[:, None] * x[:, inputs].T
+        else:
+            out[rows, :, flat_indices] += steps[:, None]
+        return out
+
+
+class Relu(Layer):
+    r""":math:`y = \max(0, x)`; backward passes :math:`\delta` where :math:`x > 0`."""
+
+    def __init__(self):
+        self.mask = None
+
+    def apply(self, x, train=False):
+        return np.maximum(x, 0)
+
+    def forward(self, x, train=False):
+        self.mask = x <= 0
+        return self.apply(x)
+
+    def backward(self, dout):
+        return np.where(self.mask, 0, dout)
+
+
+class Sigmoid(Layer):
+    r""":math:`y = \sigma(x)`; backward: :math:`\delta\, y (1 - y)`."""
+
+    def __init__(self):
+        self.out = None
+
+    def apply(self, x, train=False):
+        return sigmoid(x)
+
+    def forward(self, x, train=False):
+        self.out = self.apply(x)
+        return self.out
+
+    def backward(self, dout):
+        return dout * self.out * (1.0 - self.out)
+
+
+class Tanh(Layer):
+    r""":math:`y = \tanh x`; backward: :math:`\delta\,(1 - y^2)`."""
+
+    def __init__(self):
+        self.out = None
+
+    def apply(self, x, train=False):
+        return np.tanh(x)
+
+    def forward(self, x, train=False):
+        self.out = self.apply(x)
+        return self.out
+
+    def backward(self, dout):
+        return dout * (1.0 - self.out**2)
+
+
+class Dropout(Layer):
+    r"""Inverted dropout: in training :math:`y = x \odot m / (1 - p)`, :math:`m_i \sim \mathrm{Bernoulli}(1-p)`.
+
+    At test time :math:`y = x`, because training already rescaled by :math:`1/(1-p)`.
+    ``forward(x, train=True)`` draws a new mask from the layer's own generator
+    (``seed`` or ``rng``); ``apply`` reuses the mask of the last training ``forward``,
+    so a gradient check compares backprop and finite differences on the same mask.
+    """
+
+    def __init__(self, dropout_ratio=0.5, seed=None, rng=None):
+        if not 0 <= dropout_ratio < 1:
+            raise ValueError(f"dropout_ratio: expected a value in [0, 1), got {dropout_ratio}")
+        self.dropout_ratio = dropout_ratio
+        self.rng = rng if rng is not None else np.random.default_rng(seed)
+        self.mask = None
+        self.trained = False  # whether the last forward pass was in training mode
+
+    def fits(self, x):
+        """Whether the current mask fits a batch shaped like ``x``."""
+        return self.mask is not None and self.mask.shape == np.shape(x)[-2:]
+
+    def apply(self, x, train=False):
+        if not train:
+            return x
+        if self.mask is None or self.mask.shape != np.shape(x)[-self.mask.ndim:]:
+            raise ValueError(
+                f"x: Dropout.apply in training mode reuses the mask of the last forward "
+                f"pass ({None if self.mask is None else self.mask.shape}); got input {np.shape(x)}. "
+                f"Call forward(x, train=True) first."
+            )
+        return x * self.mask / (1.0 - self.dropout_ratio)
+
+    def forward(self, x, train=True):
+        if train:
+            self.mask = self.rng.random(np.shape(x)) >= self.dropout_ratio
+        self.trained = train
+        return self.apply(x, train)
+
+    def backward(self, dout):
+        if not self.trained:  # at test time the layer is the identity
+            return dout
+        return dout * self.mask / (1.0 - self.dropout_ratio)
+
+
+class BatchNormalization(Layer):
+    r"""Batch normalization: :math:`y = \gamma \hat x + \beta`, :math:`\hat x = (x - \mu)/\sqrt{\sigma^2 + \epsilon}`.
+
+    In training :math:`\mu, \sigma^2` are the batch mean and variance over the batch
+    axis (axis ``-2``) and ``forward`` folds them into running averages
+    (``momentum`` weight on the old value); at test time the running averages are used.
+    ``gamma`` and ``beta`` are ``(D,)``; ``x`` is ``(N, D)``. :math:`\epsilon = 10^{-6}`
+    (the textbook's ``10e-7``).
+    """
+
+    eps = 1e-6
+
+    def __init__(self, gamma, beta, momentum=0.9, running_mean=None, running_var=None):
+        self.gamma, self.beta = np.asarray(gamma), np.asarray(beta)
+        if self.gamma.ndim != 1 or self.beta.shape != self.gamma.shape:
+            raise ValueError(
+                f"gamma, beta: expected two 1-D arrays of one length, got {self.gamma.shape} "
+                f"and {self.beta.shape}"
+            )
+        self.momentum = momentum
+        self.running_mean = np.zeros_like(self.gamma) if running_mean is None else running_mean
+        self.running_var = np.ones_like(self.gamma) if running_var is None else running_var
+        self.cache = None
+        self.dgamma = self.dbeta = None
+
+    @property
+    def params(self):
+        return {"gamma": self.gamma, "beta": self.beta}
+
+    @property
+    def grads(self):
+        return {"gamma": self.dgamma, "beta": self.dbeta}
+
+    def _normalize(self, x, train):
+        if np.shape(x)[-1] != self.gamma.shape[0]:
+            raise ValueError(
+                f"x: BatchNormalization expects {self.gamma.shape[0]} features, got shape {np.shape(x)}"
+            )
+        if train:
+            mean = np.mean(x, axis=-2, keepdims=True)
+            centered = x - mean
+            std = np.sqrt(np.mean(centered**2, axis=-2, keepdims=True) + self.eps)
+        else:
+            mean = self.running_mean
+            centered = x - mean
+            std = np.sqrt(self.running_var + self.eps)
+        return centered, std, mean
+
+    def apply(self, x, train=False):
+        centered, std, _ = self._normalize(x, train)
+        return self.gamma * (centered / std) + self.beta
+
+    def forward(self, x, train=True):
+        centered, std, mean = self._normalize(x, train)
+        if train:
+            keep = self.momentum
+            self.running_mean = keep * self.running_mean + (1 - keep) * mean[0]
+            variance = np.mean(centered**2, axis=0)
+            self.running_var = keep * self.running_var + (1 - keep) * variance
+        normalized = centered / std
+        self.cache = (centered, std, normalized, train)
+        return self.gamma * normalized + self.beta
+
+    def backward(self, dout):
+        centered, std, normalized, train = self.cache
+        self.dbeta = np.sum(dout, axis=0)
+        self.dgamma = np.sum(normalized * dout, axis=0)
+        dnormalized = self.gamma * dout
+        if not train:
+            return dnormalized / std
+        # d/dx of (x - mean)/std with both mean and std depending on the whole batch.
+        return (
+            dnormalized
+            - np.mean(dnormalized, axis=0)
+            - normalized * np.mean(dnormalized * normalized, axis=0)
+        ) / std
+
+
+class LossLayer(Layer):
+    """A last layer: ``forward(x, t)`` returns the batch-mean loss, ``backward(dout=1.0)``."""
+
+    def _check_finite(self, loss):
+        if not np.all(np.isfinite(loss)):
+            raise NonFiniteLossError(
+                f"loss: expected a finite value, got {loss} (the scores reaching "
+                f"{type(self).__name__} hold NaN or infinity; the usual cause is a learning rate "
+                f"so large that training diverged)"
+            )
+        return loss
+
+
+class SoftmaxWithLoss(LossLayer):
+    r"""Softmax followed by cross entropy, batch mean.
+
+    Forward: :math:`y = \mathrm{softmax}(x)`, :math:`L = -\frac{1}{N}\sum_n \log y_{n,t_n}`
+    computed exactly from the scores (log-sum-exp), so the loss is finite for any finite
+    ``x``. Backward: :math:`\partial L/\partial x = (y - t_{\text{one-hot}})/N`.
+    ``t`` is integer labels ``(N,)`` or one-hot rows ``(N, C)``.
+    """
+
+    def __init__(self):
+        self.y = self.labels = None
+        self.loss = None
+
+    def apply(self, x, t, train=False):
+        """Loss per leading index: ``x`` ``(..., N, C)`` gives an array ``(...)``."""
+        return softmax_cross_entropy(x, t)
+
+    def forward(self, x, t, train=False):
+        self.loss = self._check_finite(self.apply(x, t))
+        self.labels = _labels_as_indices(t, np.shape(x)[-1])
+        self.y = softmax(x)
+        return self.loss
+
+    def backward(self, dout=1.0):
+        n = self.y.shape[0]
+        dx = self.y.copy()
+        dx[np.arange(n), self.labels] -= 1.0
+        return dout * dx / n
+
+
+class IdentityWithLoss(LossLayer):
+    r"""Identity output with squared error, for regression.
+
+    :math:`L = \frac{1}{N}\sum_n \frac{1}{2}\lVert x_n - t_n \rVert^2`;
+    :math:`\partial L/\partial x = (x - t)/N`. ``t`` is ``(N, D)``, or ``(N,)`` when ``D = 1``.
+    """
+
+    def __init__(self):
+        self.y = self.t = None
+        self.loss = None
+
+    def _targets(self, x, t):
+        t = np.asarray(t)
+        if t.ndim == 1:
+            t = t.reshape(-1, 1)
+        if t.shape != np.shape(x)[-2:]:
+            raise ValueError(f"t: expected targets of shape {np.shape(x)[-2:]}, got {np.shape(t)}")
+        return t
+
+    def apply(self, x, t, train=False):
+        return mean_squared_error(x, self._targets(x, t))
+
+    def forward(self, x, t, train=False):
+        self.t = self._targets(x, t)
+        self.y = x
+        self.loss = self._check_finite(mean_squared_error(x, self.t))
+        return self.loss
+
+    def backward(self, dout=1.0):
+        return dout * (self.y - self.t) / self.y.shape[0]

@@ -1,0 +1,228 @@
+r"""Layered networks: an ordered list of layers and a loss layer.
+
+``params`` maps textbook keys (``"W1"``, ``"b1"``, ``"gamma1"``, ...) to the very arrays
+the layers compute with, so ``optimizer.update(net.params, net.gradient(x, t))``, which
+updates those arrays in place, trains the network.
+
+Two numerical gradients are offered. :meth:`LayerNet.numerical_gradient_naive` is the
+textbook loop: perturb one entry, run the whole network, twice per entry.
+:meth:`LayerNet.numerical_gradient` computes the same central differences, but uses the
+structure of the network: a parameter of layer ``k`` does not change the activations
+entering layer ``k``, so those are computed once; and the perturbed copies of the
+network are pushed through the remaining layers together, as one stacked batch.
+"""
+
+import numpy as np
+
+from scratchnet.functions import _labels_as_indices
+from scratchnet.gradient import numerical_gradient
+from scratchnet.layers import (
+    Affine,
+    BatchNormalization,
+    Dropout,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+    Tanh,
+)
+
+ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
+
+
+class LayerNet:
+    """A network of ``layers`` (a list of ``(name, layer)`` pairs) ending in ``last_layer``.
+
+    ``param_keys`` maps each public key to ``(layer_name, parameter_name)``, e.g.
+    ``{"W1": ("Affine1", "W")}``. Weight decay :math:`\\frac{\\lambda}{2}\\sum W^2` applies
+    to every ``W`` of an ``Affine`` layer.
+    """
+
+    def __init__(self, layers, last_layer, param_keys, weight_decay_lambda=0.0):
+        if weight_decay_lambda < 0:
+            raise ValueError(f"weight_decay_lambda: expected a value >= 0, got {weight_decay_lambda}")
+        self.layers = dict(layers)
+        self.last_layer = last_layer
+        self.weight_decay_lambda = weight_decay_lambda
+        self._layer_index = {name: i for i, name in enumerate(self.layers)}
+        self._slots = dict(param_keys)
+        self.params = {key: self.layers[name].params[attr] for key, (name, attr) in self._slots.items()}
+        self._decayed = {
+            key for key, (name, attr) in self._slots.items()
+            if attr == "W" and isinstance(self.layers[name], Affine)
+        }
+
+    # ---- forward and loss ---------------------------------------------------------
+    def predict(self, x, train=False):
+        """Scores before the loss layer, ``(N, output_size)``; caches for ``backward``."""
+        for layer in self.layers.values():
+            x = layer.forward(x, train=train)
+        return x
+
+    def weight_decay_loss(self):
+        r""":math:`\frac{\lambda}{2}\sum_W \lVert W \rVert^2` over the decayed weights."""
+        if not self.weight_decay_lambda:
+            return 0.0
+        return 0.5 * self.weight_decay_lambda * sum(np.sum(self.params[k] ** 2) for k in self._decayed)
+
+    def loss(self, x, t, train=False):
+        """Batch-mean loss plus weight decay. Raises ``NonFiniteLossError`` for NaN or inf."""
+        return self.last_layer.forward(self.predict(x, train=train), t) + self.weight_decay_loss()
+
+    def accuracy(self, x, t):
+        """Fraction of rows of ``x`` whose highest score is the label ``t`` (integer or one-hot)."""
+        scores = self.predict(x, train=False)
+        labels = _labels_as_indices(t, scores.shape[-1])
+        return float(np.mean(np.argmax(scores, axis=-1) == labels))
+
+    # ---- gradients ----------------------------------------------------------------
+    def gradient(self, x, t):
+        """Backpropagation in training mode; returns a dict keyed like ``params``."""
+        self.loss(x, t, train=True)
+        dout = self.last_layer.backward(1.0)
+        for layer in reversed(list(self.layers.values())):
+            dout = layer.backward(dout)
+        grads = {}
+        for key, (name, attr) in self._slots.items():
+            grad = self.layers[name].grads[attr]
+            if key in self._decayed and self.weight_decay_lambda:
+                grad = grad + self.weight_decay_lambda * self.params[key]
+            grads[key] = grad
+        return grads
+
+    def layer_inputs(self, x, train=False):
+        """``[x, out_1, ..., scores]``: each layer's input, by ``apply`` (nothing cached).
+
+        In training mode a ``Dropout`` layer without a mask for this batch first draws
+        one, so every later evaluation of the same batch shares it.
+        """
+        inputs = [x]
+        for layer in self.layers.values():
+            if train and isinstance(layer, Dropout) and not layer.fits(inputs[-1]):
+                layer.forward(inputs[-1], train=True)
+            inputs.append(layer.apply(inputs[-1], train=train))
+        return inputs
+
+    def evaluate_loss(self, x, t, train=False):
+        """The loss as :meth:`loss` computes it, but by ``apply``: no caches, no state changes."""
+        scores = self.layer_inputs(x, train)[-1]
+        return float(self.last_layer.apply(scores, t)) + self.weight_decay_loss()
+
+    def numerical_gradient_naive(self, x, t, h=1e-4, train=True):
+        """The textbook loop: :func:`~scratchnet.gradient.numerical_gradient` on every array.
+
+        Two full evaluations of the network per parameter entry. Kept as the readable
+        reference that :meth:`numerical_gradient` is tested against.
+        """
+        self.layer_inputs(x, train)  # draws dropout masks once, so every call shares them
+
+        def loss_of(_):
+            return self.evaluate_loss(x, t, train)
+
+        return {key: numerical_gradient(loss_of, array, h) for key, array in self.params.items()}
+
+    def numerical_gradient(self, x, t, h=1e-4, train=True, max_chunk_bytes=32 * 2**20):
+        r"""Central differences :math:`(L(\theta + h e_i) - L(\theta - h e_i)) / 2h` for every entry.
+
+        The same numbers as :meth:`numerical_gradient_naive` (to rounding), computed in
+        batches: the input of the perturbed layer is computed once, the layer builds all
+        its perturbed outputs at once (``perturbed_outputs``), and the rest of the
+        network runs on them as one stacked array of at most ``max_chunk_bytes``.
+        """
+        layers = list(self.layers.values())
+        inputs = self.layer_inputs(x, train)
+        widest = max(int(np.prod(a.shape)) for a in inputs[1:])
+        chunk = max(1, max_chunk_bytes // (2 * 8 * widest))
+        grads = {}
+        for key, (name, attr) in self._slots.items():
+            index = self._layer_index[name]
+            layer = layers[index]
+            array = layer.params[attr]
+            flat = array.reshape(-1)
+            grad = np.empty(flat.size)
+            for start in range(0, flat.size, chunk):
+                indices = np.arange(start, min(start + chunk, flat.size))
+                original = flat[indices]
+                values = np.concatenate([original + h, original - h])
+                out = layer.perturbed_outputs(
+                    inputs[index], attr, np.concatenate([indices, indices]), values, train
+                )
+                for later in layers[index + 1:]:
+                    out = later.apply(out, train=train)
+                losses = self.last_layer.apply(out, t)
+                if key in self._decayed and self.weight_decay_lambda:
+                    losses = losses + 0.5 * self.weight_decay_lambda * (values**2 - np.tile(original**2, 2))
+                n = len(indices)
+                grad[indices] = (losses[:n] - losses[n:]) / (2 * h)
+            grads[key] = grad.reshape(array.shape)
+        return grads
+
+
+class TwoLayerNet(LayerNet):
+    r"""Affine - ReLU - Affine - SoftmaxWithLoss, the textbook's chapter 5 network.
+
+    Weights are :math:`\mathcal N(0, \text{weight\_init\_std}^2)`, biases zero.
+    ``params``: ``W1`` ``(input_size, hidden_size)``, ``b1``, ``W2`` ``(hidden_size, output_size)``, ``b2``.
+    """
+
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, seed=None,
+                 dtype=np.float64):
+        rng = np.random.default_rng(seed)
+        W1 = (weight_init_std * rng.standard_normal((input_size, hidden_size))).astype(dtype)
+        W2 = (weight_init_std * rng.standard_normal((hidden_size, output_size))).astype(dtype)
+        layers = [
+            ("Affine1", Affine(W1, np.zeros(hidden_size, dtype=dtype))),
+            ("Relu1", Relu()),
+            ("Affine2", Affine(W2, np.zeros(output_size, dtype=dtype))),
+        ]
+        keys = {"W1": ("Affine1", "W"), "b1": ("Affine1", "b"), "W2": ("Affine2", "W"), "b2": ("Affine2", "b")}
+        super().__init__(layers, SoftmaxWithLoss(), keys)
+
+
+def _init_scale(weight_init_std, fan_in):
+    if isinstance(weight_init_std, str):
+        kind = weight_init_std.lower()
+        if kind in ("he", "relu"):
+            return np.sqrt(2.0 / fan_in)
+        if kind in ("xavier", "sigmoid"):
+            return np.sqrt(1.0 / fan_in)
+        raise ValueError(f"weight_init_std: expected 'he', 'xavier' or a number, got {weight_init_std!r}")
+    if not np.isfinite(weight_init_std) or weight_init_std <= 0:
+        raise ValueError(f"weight_init_std: expected a positive number, got {weight_init_std}")
+    return float(weight_init_std)
+
+
+class MultiLayerNet(LayerNet):
+    r"""A fully connected net of any depth: (Affine [BatchNorm] activation [Dropout]) x k, Affine, softmax.
+
+    ``hidden_size_list`` gives the width of each hidden layer. ``weight_init_std`` is
+    ``"he"`` (:math:`\sqrt{2/n_{in}}`, for ReLU), ``"xavier"`` (:math:`\sqrt{1/n_{in}}`,
+    for sigmoid/tanh) or a fixed standard deviation. Keys: ``W1..W{k+1}``, ``b1..``, and
+    ``gamma1.., beta1..`` with batch normalization.
+    """
+
+    def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
+                 weight_init_std="he", weight_decay_lambda=0.0, use_dropout=False,
+                 dropout_ratio=0.5, use_batchnorm=False, seed=None, dtype=np.float64):
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation: expected one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        hidden_size_list = list(hidden_size_list)
+        rng = np.random.default_rng(seed)
+        sizes = [input_size] + hidden_size_list + [output_size]
+        layers, keys = [], {}
+        for i in range(1, len(sizes)):
+            fan_in, fan_out = sizes[i - 1], sizes[i]
+            scale = _init_scale(weight_init_std, fan_in)
+            W = (scale * rng.standard_normal((fan_in, fan_out))).astype(dtype)
+            layers.append((f"Affine{i}", Affine(W, np.zeros(fan_out, dtype=dtype))))
+            keys[f"W{i}"], keys[f"b{i}"] = (f"Affine{i}", "W"), (f"Affine{i}", "b")
+            if i == len(sizes) - 1:
+                break
+            if use_batchnorm:
+                bn = BatchNormalization(np.ones(fan_out, dtype=dtype), np.zeros(fan_out, dtype=dtype))
+                layers.append((f"BatchNorm{i}", bn))
+                keys[f"gamma{i}"], keys[f"beta{i}"] = (f"BatchNorm{i}", "gamma"), (f"BatchNorm{i}", "beta")
+            layers.append((f"{activation.capitalize()}{i}", ACTIVATIONS[activation]()))
+            if use_dropout:
+                layers.append((f"Dropout{i}", Dropout(dropout_ratio, seed=int(rng.integers(2**63)))))
+        self.hidden_size_list = hidden_size_list
+        super().__init__(layers, SoftmaxWithLoss(), keys, weight_decay_lambda)

@@ -1,0 +1,80 @@
+"""The chapter scripts and the command line, run in quick mode as a reader would run them."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+
+from scratchnet import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = sorted((ROOT / "chapters").glob("ch*.py"))
+
+
+def test_every_chapter_has_a_summary_and_a_main_guard():
+    assert CHAPTERS
+    for script in CHAPTERS:
+        text = script.read_text()
+        assert cli.summary_line(script), script.name
+        assert 'if __name__ == "__main__":' in text and "def main(argv=None)" in text, script.name
+        assert "sys.path" not in text, script.name
+
+
+def test_list_prints_one_line_per_chapter(capsys):
+    assert cli.main(["--chapters", str(ROOT / "chapters"), "list"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split()[0] for line in lines] == [s.stem for s in CHAPTERS]
+
+
+def test_gradient_check_chapter_prints_the_table(tmp_path, capsys):
+    cli.run_chapter(ROOT / "chapters" / "ch05_gradient_check.py", ["--quick", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    for key in ("W1", "b1", "W2", "b2"):
+        assert f"\n{key} " in out
+    assert "all gradients agree" in out
+
+
+def test_train_chapter_learns_and_writes_its_figure(tmp_path, capsys):
+    written = cli.run_chapter(ROOT / "chapters" / "ch05_train_neuralnet.py", ["--quick", "--out", str(tmp_path)])
+    assert written == [tmp_path / "ch05_train_neuralnet.png"]
+    image = plt.imread(written[0])
+    assert image.shape[1] > 800 and image.std() > 0.05
+    final = float(capsys.readouterr().out.split("final test accuracy")[1].split()[0])
+    assert final > 0.8  # four epochs of SGD already learn most digits
+
+
+def test_figures_command_runs_selected_chapters_and_summarizes(tmp_path, capsys):
+    code = cli.main(["--chapters", str(ROOT / "chapters"), "figures", "--quick", "--out", str(tmp_path),
+                     "--only", "train_neuralnet"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "[1/1] ch05_train_neuralnet" in out and "1 of 1 chapters ran" in out
+    assert (tmp_path / "ch05_train_neuralnet.png").is_file()
+
+
+def test_run_unknown_chapter_lists_the_real_ones(capsys):
+    assert cli.main(["--chapters", str(ROOT / "chapters"), "run", "ch99_nothing"]) == 2
+    err = capsys.readouterr().err
+    assert "no chapter called 'ch99_nothing'" in err and "ch05_train_neuralnet" in err
+
+
+def test_explicit_chapters_folder_without_scripts_is_a_clear_error(tmp_path, capsys):
+    with pytest.raises(FileNotFoundError, match="chapters: expected a folder of chapter scripts"):
+        cli.find_chapters(tmp_path)
+    assert cli.main(["--chapters", str(tmp_path), "list"]) == 2
+    assert str(tmp_path) in capsys.readouterr().err
+
+
+def test_chapters_are_found_from_the_project_folder(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("SCRATCHNET_CHAPTERS", raising=False)
+    assert cli.find_chapters() == ROOT / "chapters"
+
+
+@pytest.mark.parametrize("script", CHAPTERS, ids=[s.stem for s in CHAPTERS])
+def test_chapter_runs_alone_as_a_script(script, tmp_path):
+    result = subprocess.run([sys.executable, str(script), "--quick", "--out", str(tmp_path)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,105 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from scratchnet import functions as F
+
+finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+score_batches = arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(2, 8)), elements=finite)
+
+
+@given(score_batches)
+def test_softmax_rows_are_probabilities(x):
+    y = F.softmax(x)
+    assert np.all(np.isfinite(y)) and np.all(y >= 0)
+    np.testing.assert_allclose(y.sum(axis=1), 1.0, rtol=1e-12)
+
+
+@given(score_batches, st.floats(-1e3, 1e3))
+def test_softmax_is_shift_invariant(x, shift):
+    np.testing.assert_allclose(F.softmax(x + shift), F.softmax(x), atol=1e-9)
+
+
+@given(arrays(np.float64, st.integers(2, 8), elements=finite))
+def test_softmax_of_one_sample_matches_batch_of_one(x):
+    np.testing.assert_allclose(F.softmax(x), F.softmax(x[None])[0])
+
+
+@given(score_batches, st.data())
+def test_softmax_cross_entropy_matches_definition_and_is_finite(x, data):
+    n, c = x.shape
+    t = np.array(data.draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)))
+    loss = F.softmax_cross_entropy(x, t)
+    assert np.isfinite(loss) and loss >= 0
+    # The same loss from one-hot labels, and (where probabilities are representable) from softmax.
+    np.testing.assert_allclose(F.softmax_cross_entropy(x, np.eye(c)[t]), loss)
+    expected = -np.mean(F.log_softmax(x)[np.arange(n), t])
+    np.testing.assert_allclose(loss, expected)
+
+
+@given(score_batches, st.floats(-1e3, 1e3))
+def test_softmax_cross_entropy_is_shift_invariant(x, shift):
+    t = np.zeros(len(x), dtype=int)
+    np.testing.assert_allclose(F.softmax_cross_entropy(x + shift, t), F.softmax_cross_entropy(x, t),
+                               rtol=1e-9, atol=1e-6)
+
+
+@settings(max_examples=50)
+@given(score_batches)
+def test_cross_entropy_of_probabilities_has_no_nan(x):
+    y = F.softmax(x)
+    loss = F.cross_entropy_error(y, np.zeros(len(y), dtype=int))
+    assert np.isfinite(loss)  # delta keeps log(0) finite: at most -log(1e-7)
+    assert loss <= -np.log(1e-7) + 1e-9
+
+
+def test_cross_entropy_textbook_example():
+    y = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
+    t = np.eye(10)[2]
+    assert F.cross_entropy_error(y, t) == pytest.approx(0.510825457099338)
+    assert F.cross_entropy_error(y, 2) == pytest.approx(0.510825457099338)
+
+
+def test_labels_out_of_range_are_rejected_by_name():
+    with pytest.raises(ValueError, match=r"t: labels must lie in \[0, 2\].*got values from 0 to 3"):
+        F.softmax_cross_entropy(np.zeros((2, 3)), np.array([0, 3]))
+    with pytest.raises(ValueError, match="t: labels"):
+        F.cross_entropy_error(np.full((2, 3), 1 / 3), np.array([-1, 0]))
+
+
+def test_label_count_must_match_batch():
+    with pytest.raises(ValueError, match="t: expected 2 labels"):
+        F.softmax_cross_entropy(np.zeros((2, 3)), np.array([0, 1, 2]))
+
+
+@given(arrays(np.float64, st.integers(1, 20), elements=st.floats(-1e308, 1e308)))
+def test_sigmoid_is_bounded_and_warning_free(x):
+    # RuntimeWarning is an error in this suite (setup.cfg), so an overflow would fail here.
+    y = F.sigmoid(x)
+    assert np.all((y >= 0) & (y <= 1))
+    np.testing.assert_allclose(F.sigmoid(-x), 1 - y, atol=1e-15)
+
+
+def test_sigmoid_values_and_gradient():
+    np.testing.assert_allclose(F.sigmoid(np.array([0.0, np.log(3.0)])), [0.5, 0.75])
+    np.testing.assert_allclose(F.sigmoid_grad(np.array([0.0])), [0.25])
+    assert F.sigmoid(np.array([-1000, 1000])).tolist() == [0.0, 1.0]
+
+
+def test_relu_tanh_step():
+    x = np.array([-2.0, 0.0, 3.0])
+    assert F.relu(x).tolist() == [0.0, 0.0, 3.0]
+    assert F.relu_grad(x).tolist() == [0.0, 0.0, 1.0]
+    assert F.step_function(x).tolist() == [0, 0, 1]
+    np.testing.assert_allclose(F.tanh(x), np.tanh(x))
+
+
+def test_squared_errors():
+    y, t = np.array([[1.0, 2.0], [0.0, 0.0]]), np.array([[0.0, 0.0], [0.0, 1.0]])
+    assert F.sum_squared_error(y, t) == pytest.approx(0.5 * (1 + 4 + 1))
+    assert F.mean_squared_error(y, t) == pytest.approx(0.5 * (5 + 1) / 2)
+    stacked = np.stack([y, 2 * y])
+    np.testing.assert_allclose(F.mean_squared_error(stacked, t),
+                               [F.mean_squared_error(y, t), F.mean_squared_error(2 * y, t)])

@@ -1,0 +1,184 @@
+import numpy as np
+import pytest
+
+from scratchnet.gradient import gradient_check_layer
+from scratchnet.layers import (
+    Affine,
+    BatchNormalization,
+    Dropout,
+    IdentityWithLoss,
+    NonFiniteLossError,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+    Tanh,
+)
+
+RNG = np.random.default_rng(7)
+
+
+def normal(*shape, scale=1.0):
+    return scale * RNG.standard_normal(shape)
+
+
+# name -> (layer factory, input, labels or None for a non-loss layer, train mode)
+LAYER_TABLE = {
+    "affine": (lambda: Affine(normal(4, 3), normal(3)), normal(5, 4), None, False),
+    "affine-no-bias": (lambda: Affine(normal(4, 3)), normal(5, 4), None, False),
+    "affine-batch-1": (lambda: Affine(normal(6, 2), normal(2)), normal(1, 6), None, False),
+    # ReLU away from its kink: no entry within h of zero.
+    "relu": (Relu, normal(5, 4) + np.sign(normal(5, 4)) * 0.1, None, False),
+    "sigmoid": (Sigmoid, normal(5, 4), None, False),
+    "sigmoid-saturated": (Sigmoid, np.array([[-30.0, -12.0, 12.0, 30.0], [-40.0, 0.5, -0.5, 40.0]]), None, False),
+    "tanh": (Tanh, normal(5, 4), None, False),
+    "dropout-train": (lambda: Dropout(0.4, seed=3), normal(6, 5), None, True),
+    "dropout-test": (lambda: Dropout(0.4, seed=3), normal(6, 5), None, False),
+    "batchnorm-train": (lambda: BatchNormalization(1 + normal(4, scale=0.1), normal(4)), normal(6, 4), None, True),
+    "batchnorm-test": (lambda: BatchNormalization(1 + normal(4, scale=0.1), normal(4),
+                                                  running_mean=normal(4), running_var=1 + np.abs(normal(4))),
+                       normal(6, 4), None, False),
+    "softmax-integer-labels": (SoftmaxWithLoss, normal(5, 4), np.array([0, 3, 1, 1, 2]), False),
+    "softmax-one-hot-labels": (SoftmaxWithLoss, normal(5, 4), np.eye(4)[[0, 3, 1, 1, 2]], False),
+    "softmax-batch-1": (SoftmaxWithLoss, normal(1, 10), np.array([7]), False),
+    "identity-loss": (IdentityWithLoss, normal(5, 3), normal(5, 3), False),
+    "identity-loss-1d-targets": (IdentityWithLoss, normal(5, 1), normal(5), False),
+}
+
+
+@pytest.mark.parametrize("name", LAYER_TABLE)
+def test_layer_passes_gradient_check(name):
+    factory, x, t, train = LAYER_TABLE[name]
+    report = gradient_check_layer(factory(), x, t, train=train)
+    assert report.passed, str(report)
+    assert {row.name for row in report.rows} >= {"x"}
+
+
+@pytest.mark.parametrize("name", LAYER_TABLE)
+def test_layer_does_not_modify_its_arguments(name):
+    factory, x, t, train = LAYER_TABLE[name]
+    layer = factory()
+    x_before = x.copy()
+    if t is None:
+        out = layer.forward(x, train=train)
+        dout = np.ones_like(out) * 0.5
+        dout_before = dout.copy()
+        layer.backward(dout)
+        np.testing.assert_array_equal(dout, dout_before)
+    else:
+        layer.forward(x, t)
+        layer.backward(1.0)
+    np.testing.assert_array_equal(x, x_before)
+
+
+@pytest.mark.parametrize("name", [n for n, row in LAYER_TABLE.items() if row[2] is None])
+def test_apply_matches_forward_and_handles_stacked_inputs(name):
+    factory, x, _, train = LAYER_TABLE[name]
+    layer = factory()
+    out = layer.forward(x, train=train)
+    np.testing.assert_array_equal(layer.apply(x, train=train), out)
+    stacked = np.stack([x, 2 * x, -x])
+    together = layer.apply(stacked, train=train)
+    for k in range(3):
+        np.testing.assert_allclose(together[k], layer.apply(stacked[k], train=train), rtol=1e-13, atol=1e-14)
+
+
+@pytest.mark.parametrize("t", [np.array([0, 2]), np.eye(3)[[0, 2]]])
+def test_loss_layers_apply_per_leading_index(t):
+    x = normal(4, 2, 3)
+    layer = SoftmaxWithLoss()
+    np.testing.assert_allclose(layer.apply(x, t), [layer.forward(x[k], t) for k in range(4)])
+
+
+class BrokenSigmoid(Sigmoid):
+    """A sigmoid whose backward forgets the (1 - y) factor: a classic mistake."""
+
+    def backward(self, dout):
+        return dout * self.out
+
+
+class BrokenAffine(Affine):
+    """An affine layer whose weight gradient is transposed the wrong way round (square W)."""
+
+    def backward(self, dout):
+        dx = super().backward(dout)
+        self.dW = self.dW.T.copy()
+        return dx
+
+
+@pytest.mark.parametrize("layer", [BrokenSigmoid(), BrokenAffine(normal(3, 3), normal(3))],
+                         ids=["sigmoid", "affine"])
+def test_gradient_check_catches_a_wrong_backward(layer):
+    report = gradient_check_layer(layer, normal(4, 3))
+    assert not report.passed
+    assert "FAIL" in str(report) and "GRADIENT CHECK FAILED" in str(report)
+
+
+def test_affine_rejects_input_of_wrong_width():
+    layer = Affine(np.zeros((4, 3)), np.zeros(3))
+    with pytest.raises(ValueError, match=r"x: Affine expects input of shape \(N, 4\).*got \(2, 5\)"):
+        layer.forward(np.zeros((2, 5)))
+
+
+def test_affine_rejects_bias_of_wrong_shape():
+    with pytest.raises(ValueError, match=r"b: expected shape \(3,\)"):
+        Affine(np.zeros((4, 3)), np.zeros(4))
+
+
+def test_affine_perturbed_outputs_match_the_generic_version():
+    layer = Affine(normal(4, 3), normal(3))
+    x = normal(5, 4)
+    for name in ("W", "b"):
+        size = layer.params[name].size
+        indices = np.concatenate([np.arange(size), np.arange(size)])
+        values = layer.params[name].reshape(-1)[indices] + np.repeat([1e-4, -1e-4], size)
+        fast = layer.perturbed_outputs(x, name, indices, values)
+        generic = super(Affine, layer).perturbed_outputs(x, name, indices, values)
+        np.testing.assert_allclose(fast, generic, rtol=1e-12, atol=1e-15)
+
+
+def test_generic_perturbation_restores_parameters_exactly():
+    layer = BatchNormalization(normal(4), normal(4))
+    before = layer.gamma.copy()
+    layer.perturbed_outputs(normal(5, 4), "gamma", [0, 3], [1e10, -1e10], train=True)
+    np.testing.assert_array_equal(layer.gamma, before)
+
+
+def test_dropout_is_inverted_and_reproducible():
+    x = np.ones((200, 50))
+    out = Dropout(0.3, seed=11).forward(x, train=True)
+    assert set(np.unique(out)) == {0.0, 1 / 0.7}
+    assert abs(np.mean(out) - 1.0) < 0.02
+    np.testing.assert_array_equal(out, Dropout(0.3, seed=11).forward(x, train=True))
+    np.testing.assert_array_equal(Dropout(0.3, seed=11).forward(x, train=False), x)
+    with pytest.raises(ValueError, match="dropout_ratio"):
+        Dropout(1.0)
+
+
+def test_dropout_apply_needs_a_mask():
+    with pytest.raises(ValueError, match="x: Dropout.apply in training mode reuses the mask"):
+        Dropout(0.5, seed=0).apply(np.ones((2, 3)), train=True)
+
+
+def test_batchnorm_normalizes_and_tracks_running_statistics():
+    layer = BatchNormalization(np.ones(3), np.zeros(3), momentum=0.5)
+    x = normal(100, 3) * 4 + 7
+    out = layer.forward(x, train=True)
+    np.testing.assert_allclose(out.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(out.std(axis=0), 1, atol=1e-6)
+    np.testing.assert_allclose(layer.running_mean, 0.5 * x.mean(axis=0))
+    np.testing.assert_allclose(layer.running_var, 0.5 * 1 + 0.5 * x.var(axis=0))
+    mean_before = layer.running_mean.copy()
+    layer.apply(x, train=True)  # apply changes no state
+    np.testing.assert_array_equal(layer.running_mean, mean_before)
+
+
+def test_loss_layers_reject_non_finite_scores():
+    with pytest.raises(NonFiniteLossError, match="loss: expected a finite value"):
+        SoftmaxWithLoss().forward(np.array([[np.nan, 1.0]]), np.array([0]))
+    with pytest.raises(ValueError):  # NonFiniteLossError is a ValueError
+        IdentityWithLoss().forward(np.array([[np.inf]]), np.array([0.0]))
+
+
+def test_softmax_with_loss_rejects_bad_labels():
+    with pytest.raises(ValueError, match=r"t: labels must lie in \[0, 3\]"):
+        SoftmaxWithLoss().forward(np.zeros((2, 4)), np.array([1, 4]))

@@ -1,0 +1,164 @@
+import numpy as np
+import pytest
+
+from scratchnet.datasets import load_mnist
+from scratchnet.gradient import gradient_check
+from scratchnet.layers import NonFiniteLossError
+from scratchnet.networks import MultiLayerNet, TwoLayerNet
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    return load_mnist(normalize=True)
+
+
+def small_batch(n=4, features=6, classes=3, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n, features)), rng.integers(0, classes, n)
+
+
+NETWORK_TABLE = {
+    "two-layer": lambda: TwoLayerNet(6, 5, 3, weight_init_std=0.5, seed=1),
+    "relu-he": lambda: MultiLayerNet(6, [5, 4], 3, seed=2),
+    "sigmoid-xavier": lambda: MultiLayerNet(6, [5, 4], 3, activation="sigmoid", weight_init_std="xavier", seed=3),
+    "tanh-fixed-std": lambda: MultiLayerNet(6, [5], 3, activation="tanh", weight_init_std=0.8, seed=4),
+    "weight-decay": lambda: MultiLayerNet(6, [5, 4], 3, weight_decay_lambda=0.3, seed=5),
+    "dropout-seeded": lambda: MultiLayerNet(6, [8, 8], 3, use_dropout=True, dropout_ratio=0.3, seed=6),
+    "batchnorm-train": lambda: MultiLayerNet(6, [5, 4], 3, use_batchnorm=True, seed=7),
+    "everything": lambda: MultiLayerNet(6, [7, 6], 3, activation="tanh", use_batchnorm=True, use_dropout=True,
+                                        weight_decay_lambda=0.1, seed=8),
+}
+
+
+# Batch normalization over 4 samples followed by tanh is strongly curved, so the central
+# difference's O(h^2) truncation error exceeds 1e-6 at h = 1e-4; a smaller h is the cure
+# (test_remaining_difference_is_truncation_error shows the error is exactly that).
+STEP = {"everything": 1e-5}
+
+
+@pytest.mark.parametrize("name", NETWORK_TABLE)
+@pytest.mark.parametrize("labels", ["integer", "one-hot"])
+def test_network_passes_gradient_check(name, labels):
+    x, t = small_batch()
+    if labels == "one-hot":
+        t = np.eye(3)[t]
+    report = gradient_check(NETWORK_TABLE[name](), x, t, h=STEP.get(name, 1e-4))
+    assert report.passed, str(report)
+
+
+def test_remaining_difference_is_truncation_error():
+    x, t = small_batch()
+    differences = [gradient_check(NETWORK_TABLE["everything"](), x, t, h=h).rows[0].rel_diff
+                   for h in (1e-3, 1e-4)]
+    # O(h^2): ten times smaller h, a hundred times smaller difference.
+    assert differences[0] / differences[1] == pytest.approx(100, rel=0.05)
+
+
+@pytest.mark.parametrize("name", ["two-layer", "relu-he", "sigmoid-xavier"])
+def test_network_gradient_check_with_batch_of_one(name):
+    x, t = small_batch(n=1)
+    report = gradient_check(NETWORK_TABLE[name](), x, t)
+    assert report.passed, str(report)
+
+
+@pytest.mark.parametrize("name", NETWORK_TABLE)
+def test_fast_numerical_gradient_equals_the_textbook_loop(name):
+    network = NETWORK_TABLE[name]()
+    x, t = small_batch(n=5)
+    fast = network.numerical_gradient(x, t)
+    naive = network.numerical_gradient_naive(x, t)
+    assert fast.keys() == naive.keys() == network.params.keys()
+    for key in naive:
+        # Agreement to 1e-9 of the largest entry; both carry ~eps * loss / h of rounding.
+        assert np.max(np.abs(fast[key] - naive[key])) <= 1e-9 * np.max(np.abs(naive[key])), key
+
+
+def test_fast_numerical_gradient_equals_textbook_loop_on_mnist(mnist):
+    (x_train, t_train), _ = mnist
+    network = TwoLayerNet(784, 20, 10, seed=0)
+    x, t = x_train[:3], t_train[:3]
+    fast = network.numerical_gradient(x, t, max_chunk_bytes=2**16)  # small chunks: many of them
+    naive = network.numerical_gradient_naive(x, t)
+    for key in naive:
+        # 1e-9 of the largest entry: both sides carry ~1e-12 of float rounding, nothing more.
+        assert np.max(np.abs(fast[key] - naive[key])) <= 1e-9 * np.max(np.abs(naive[key])), key
+
+
+def test_two_layer_net_on_mnist_batch_passes_gradient_check(mnist):
+    (x_train, t_train), _ = mnist
+    report = gradient_check(TwoLayerNet(784, 50, 10, seed=0), x_train[:3], np.eye(10)[t_train[:3]])
+    assert report.passed, str(report)
+    assert [row.name for row in report.rows] == ["W1", "b1", "W2", "b2"]
+
+
+def test_params_are_the_arrays_the_layers_use():
+    network = TwoLayerNet(6, 5, 3, seed=0)
+    x, t = small_batch()
+    assert network.params["W1"] is network.layers["Affine1"].W
+    before = network.loss(x, t)
+    grads = network.gradient(x, t)
+    for key in network.params:
+        network.params[key] -= 0.5 * grads[key]  # an in-place update, as optimizers do
+    assert network.loss(x, t) < before
+
+
+def test_same_seed_same_network_different_seed_different_network():
+    a, b, c = (MultiLayerNet(6, [5], 3, seed=s) for s in (9, 9, 10))
+    for key in a.params:
+        np.testing.assert_array_equal(a.params[key], b.params[key])
+    assert not np.array_equal(a.params["W1"], c.params["W1"])
+
+
+def test_initialization_scales():
+    rng_width = 400
+    he = MultiLayerNet(rng_width, [300], 10, weight_init_std="he", seed=0)
+    xavier = MultiLayerNet(rng_width, [300], 10, weight_init_std="xavier", seed=0)
+    assert he.params["W1"].std() == pytest.approx(np.sqrt(2 / rng_width), rel=0.02)
+    assert xavier.params["W1"].std() == pytest.approx(np.sqrt(1 / rng_width), rel=0.02)
+    with pytest.raises(ValueError, match="weight_init_std: expected 'he', 'xavier' or a number, got 'lecun'"):
+        MultiLayerNet(4, [3], 2, weight_init_std="lecun")
+    with pytest.raises(ValueError, match="activation: expected one of"):
+        MultiLayerNet(4, [3], 2, activation="gelu")
+
+
+def test_weight_decay_adds_to_loss():
+    x, t = small_batch()
+    plain = MultiLayerNet(6, [5], 3, seed=1)
+    decayed = MultiLayerNet(6, [5], 3, seed=1, weight_decay_lambda=0.2)
+    penalty = 0.1 * (np.sum(plain.params["W1"] ** 2) + np.sum(plain.params["W2"] ** 2))
+    assert decayed.loss(x, t) == pytest.approx(plain.loss(x, t) + penalty)
+
+
+def test_batchnorm_and_dropout_keys_and_modes():
+    network = MultiLayerNet(6, [5, 4], 3, use_batchnorm=True, use_dropout=True, seed=0)
+    assert list(network.params) == ["W1", "b1", "gamma1", "beta1", "W2", "b2", "gamma2", "beta2", "W3", "b3"]
+    x, _ = small_batch()
+    np.testing.assert_array_equal(network.predict(x), network.predict(x))  # test mode: deterministic
+
+
+def test_accuracy_with_integer_and_one_hot_labels():
+    network = TwoLayerNet(6, 5, 3, seed=0)
+    x, _ = small_batch(n=50)
+    predicted = np.argmax(network.predict(x), axis=1)
+    assert network.accuracy(x, predicted) == 1.0
+    assert network.accuracy(x, np.eye(3)[predicted]) == 1.0
+    assert network.accuracy(x, (predicted + 1) % 3) == 0.0
+
+
+def test_wrong_input_width_names_the_argument():
+    with pytest.raises(ValueError, match=r"x: Affine expects input of shape \(N, 6\)"):
+        TwoLayerNet(6, 5, 3).loss(np.zeros((2, 7)), np.array([0, 1]))
+
+
+def test_non_finite_loss_is_a_clear_error():
+    network = TwoLayerNet(6, 5, 3, seed=0)
+    network.params["W2"][:] = np.nan
+    with pytest.raises(NonFiniteLossError, match="loss: expected a finite value, got nan"):
+        network.loss(*small_batch())
+
+
+def test_float32_networks_compute_in_float32():
+    network = TwoLayerNet(6, 5, 3, seed=0, dtype=np.float32)
+    x, t = small_batch()
+    assert network.predict(x.astype(np.float32)).dtype == np.float32
+    assert network.gradient(x.astype(np.float32), t)["W1"].dtype == np.float32
