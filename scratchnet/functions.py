@@ -119,13 +119,15 @@ def cross_entropy_error(y, t):
     return -np.mean(np.log(picked + 1e-7), axis=-1)
 
 
-def softmax_cross_entropy(x, t):
+def softmax_cross_entropy(x, t, return_details=False):
     r"""Batch-mean cross entropy of ``softmax(x)``, computed exactly from the scores.
 
-    :math:`E = \frac{1}{N}\sum_n \big(\log\sum_j e^{x_{nj}} - x_{n,t_n}\big)`.
-    ``x`` is ``(N, C)`` or ``(..., N, C)`` (one loss per leading index);
-    ``t`` is integer labels ``(N,)`` or one-hot rows ``(N, C)``.
-    Finite for any finite ``x``, however large.
+    :math:`E = \frac{1}{N}\sum_n \big(\log\sum_j e^{x_{nj} - m_n} - (x_{n,t_n} - m_n)\big)`,
+    :math:`m_n = \max_j x_{nj}`. ``x`` is ``(N, C)`` or ``(..., N, C)`` (one loss per
+    leading index); ``t`` is integer labels ``(N,)`` or one-hot rows ``(N, C)``. Finite
+    for any finite ``x``, however large (the sum is at least 1). With
+    ``return_details`` also returns the softmax probabilities and the integer labels,
+    which is what ``SoftmaxWithLoss.backward`` needs.
     """
     x = np.asarray(x)
     labels = _labels_as_indices(t, x.shape[-1])
@@ -134,10 +136,16 @@ def softmax_cross_entropy(x, t):
             f"t: expected {x.shape[-2]} labels to match scores of shape {x.shape}, got "
             f"shape {np.asarray(t).shape}"
         )
-    log_probabilities = log_softmax(x)
-    index = np.broadcast_to(labels[:, None], x.shape[:-1] + (1,))
-    picked = np.take_along_axis(log_probabilities, index, axis=-1)[..., 0]
-    return -np.mean(picked, axis=-1)
+    shifted = x - np.max(x, axis=-1, keepdims=True)
+    exp = np.exp(shifted)
+    total = np.sum(exp, axis=-1, keepdims=True)
+    if x.ndim == 2:
+        picked = shifted[np.arange(len(labels)), labels]
+    else:
+        index = np.broadcast_to(labels[:, None], x.shape[:-1] + (1,))
+        picked = np.take_along_axis(shifted, index, axis=-1)[..., 0]
+    loss = np.mean(np.log(total[..., 0]) - picked, axis=-1)
+    return (loss, exp / total, labels) if return_details else loss
 
 
 def sum_squared_error(y, t):

@@ -18,13 +18,7 @@ No layer modifies the array it is given.
 
 import numpy as np
 
-from scratchnet.functions import (
-    _labels_as_indices,
-    mean_squared_error,
-    sigmoid,
-    softmax,
-    softmax_cross_entropy,
-)
+from scratchnet.functions import mean_squared_error, sigmoid, softmax_cross_entropy
 
 
 class NonFiniteLossError(ValueError):
@@ -121,12 +115,16 @@ class Affine(Layer):
         self.x = x
         return out
 
-    def backward(self, dout):
-        dx = dout @ self.W.T
+    def backward(self, dout, input_grad=True):
+        """Set ``dW``, ``db`` and return ``dx``; ``input_grad=False`` skips ``dx`` and returns ``None``.
+
+        A network's first layer receives the data, which needs no gradient, and there
+        ``dx`` would be the largest product of the whole backward pass.
+        """
         self.dW = self.x.T @ dout
         if self.b is not None:
             self.db = np.sum(dout, axis=0)
-        return dx
+        return dout @ self.W.T if input_grad else None
 
     def perturbed_outputs(self, x, name, flat_indices, new_values, train=False):
         r"""Changing :math:`W_{ij}` by :math:`s` moves only output column :math:`j`, by :math:`s\,x_{:,i}`.
@@ -351,9 +349,8 @@ class SoftmaxWithLoss(LossLayer):
         return softmax_cross_entropy(x, t)
 
     def forward(self, x, t, train=False):
-        self.loss = self._check_finite(self.apply(x, t))
-        self.labels = _labels_as_indices(t, np.shape(x)[-1])
-        self.y = softmax(x)
+        loss, self.y, self.labels = softmax_cross_entropy(x, t, return_details=True)
+        self.loss = self._check_finite(loss)
         return self.loss
 
     def backward(self, dout=1.0):

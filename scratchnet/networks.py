@@ -42,6 +42,7 @@ class LayerNet:
             raise ValueError(f"weight_decay_lambda: expected a value >= 0, got {weight_decay_lambda}")
         self.layers = dict(layers)
         self.last_layer = last_layer
+        self.last_loss = None
         self.weight_decay_lambda = weight_decay_lambda
         self._layer_index = {name: i for i, name in enumerate(self.layers)}
         self._slots = dict(param_keys)
@@ -65,8 +66,12 @@ class LayerNet:
         return 0.5 * self.weight_decay_lambda * sum(np.sum(self.params[k] ** 2) for k in self._decayed)
 
     def loss(self, x, t, train=False):
-        """Batch-mean loss plus weight decay. Raises ``NonFiniteLossError`` for NaN or inf."""
-        return self.last_layer.forward(self.predict(x, train=train), t) + self.weight_decay_loss()
+        """Batch-mean loss plus weight decay (also kept as ``last_loss``).
+
+        Raises ``NonFiniteLossError`` when the loss is NaN or infinite.
+        """
+        self.last_loss = self.last_layer.forward(self.predict(x, train=train), t) + self.weight_decay_loss()
+        return self.last_loss
 
     def accuracy(self, x, t):
         """Fraction of rows of ``x`` whose highest score is the label ``t`` (integer or one-hot)."""
@@ -79,8 +84,13 @@ class LayerNet:
         """Backpropagation in training mode; returns a dict keyed like ``params``."""
         self.loss(x, t, train=True)
         dout = self.last_layer.backward(1.0)
-        for layer in reversed(list(self.layers.values())):
+        layers = list(self.layers.values())
+        for layer in reversed(layers[1:]):
             dout = layer.backward(dout)
+        if isinstance(layers[0], Affine):
+            layers[0].backward(dout, input_grad=False)  # the data needs no gradient
+        else:
+            layers[0].backward(dout)
         grads = {}
         for key, (name, attr) in self._slots.items():
             grad = self.layers[name].grads[attr]

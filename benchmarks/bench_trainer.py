@@ -1,0 +1,112 @@
+"""One epoch through Trainer and the layered network, against a hand-fused numpy loop.
+
+60,000 samples (the embedded MNIST images tiled), batch 64, a 784-128-10 ReLU/softmax
+network, SGD. The fused loop does the same arithmetic with no layers, no dicts and no
+callbacks: same shuffles, same updates, and the same accuracy evaluations, so the
+ratio measures only what the readable structure costs. Target: at most 1.15.
+Both are timed in this run; each is the best of ``--repeats`` epochs.
+
+    python benchmarks/bench_trainer.py [--repeats 3]
+"""
+
+import argparse
+import time
+
+import numpy as np
+
+from scratchnet.datasets import load_mnist
+from scratchnet.networks import TwoLayerNet
+from scratchnet.optimizers import SGD
+from scratchnet.training import Trainer
+
+BATCH, LR, HIDDEN, SEED, EVALUATE = 64, 0.01, 128, 0, 10000
+
+
+def data(dtype):
+    (x_train, t_train), (x_test, t_test) = load_mnist()
+    x = np.tile(x_train, (15, 1)).astype(dtype)
+    t = np.tile(t_train, 15)
+    return x, t, np.tile(x_test, (10, 1)).astype(dtype), np.tile(t_test, 10)
+
+
+def fused_epoch(params, x, t, x_test, t_test, seed):
+    """The whole epoch written out by hand: forward, softmax loss, backward, SGD."""
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+
+    def accuracy(xs, ts):
+        scores = np.maximum(xs @ W1 + b1, 0) @ W2 + b2
+        return np.mean(np.argmax(scores, axis=1) == ts)
+
+    history = [accuracy(x[:EVALUATE], t[:EVALUATE]), accuracy(x_test[:EVALUATE], t_test[:EVALUATE])]
+    order = np.random.default_rng(seed).permutation(len(x))
+    losses = []
+    for start in range(0, len(x), BATCH):
+        batch = order[start:start + BATCH]
+        xb, tb = x[batch], t[batch]
+        rows = np.arange(len(batch))
+        a1 = xb @ W1 + b1
+        z1 = np.maximum(a1, 0)
+        scores = z1 @ W2 + b2
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+        losses.append(float(np.mean(np.log(total[:, 0]) - shifted[rows, tb])))
+        dscores = exp / total
+        dscores[rows, tb] -= 1
+        dscores /= len(batch)
+        dz1 = dscores @ W2.T
+        dz1[a1 <= 0] = 0
+        W2 -= LR * (z1.T @ dscores)
+        b2 -= LR * dscores.sum(axis=0)
+        W1 -= LR * (xb.T @ dz1)
+        b1 -= LR * dz1.sum(axis=0)
+    history += [accuracy(x[:EVALUATE], t[:EVALUATE]), accuracy(x_test[:EVALUATE], t_test[:EVALUATE])]
+    return losses, history
+
+
+def trainer_epoch(network, x, t, x_test, t_test, seed):
+    trainer = Trainer(network, SGD(lr=LR), x, t, x_test, t_test, epochs=1, batch_size=BATCH, seed=seed,
+                      evaluate_sample_num_per_epoch=EVALUATE, verbose=False)
+    history = trainer.fit()
+    return history.train_loss, [history.train_acc[0], history.test_acc[0], history.train_acc[1], history.test_acc[1]]
+
+
+def measure(dtype, repeats):
+    x, t, x_test, t_test = data(dtype)
+    best = {"trainer": np.inf, "fused": np.inf}
+    for _ in range(repeats):
+        for name in ("fused", "trainer"):  # alternate, so drift in machine speed hits both
+            network = TwoLayerNet(784, HIDDEN, 10, weight_init_std=0.05, seed=SEED, dtype=dtype)
+            began = time.perf_counter()
+            if name == "fused":
+                losses, accuracies = fused_epoch(network.params, x, t, x_test, t_test, SEED)
+            else:
+                losses, accuracies = trainer_epoch(network, x, t, x_test, t_test, SEED)
+            best[name] = min(best[name], time.perf_counter() - began)
+            if name == "fused":
+                reference = (losses, accuracies)
+            else:
+                same = np.allclose(losses, reference[0], rtol=1e-4 if dtype == np.float32 else 1e-9)
+                if not same:
+                    raise SystemExit("the Trainer and the fused loop disagree: the benchmark compares different work")
+    return best, accuracies
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    print(f"one epoch: 60000 samples, batch {BATCH}, 784-{HIDDEN}-10 ReLU, SGD lr {LR} (best of {args.repeats})")
+    ok = True
+    for dtype in (np.float64, np.float32):
+        best, accuracies = measure(dtype, args.repeats)
+        ratio = best["trainer"] / best["fused"]
+        ok &= ratio <= 1.15
+        print(f"  {np.dtype(dtype).name}: Trainer {best['trainer']:.2f} s, fused loop {best['fused']:.2f} s, "
+              f"ratio {ratio:.3f} (target <= 1.15); test accuracy after the epoch {accuracies[-1]:.3f}")
+    print("  target met" if ok else "  TARGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

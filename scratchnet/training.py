@@ -1,0 +1,182 @@
+"""Training loop: :class:`Trainer` runs mini-batch training and keeps the history.
+
+Per iteration: take the next mini-batch (shuffled without replacement each epoch),
+``grads = network.gradient(x, t)``, ``optimizer.update(network.params, grads)``,
+record the loss, call the callbacks. Per epoch: measure train and test accuracy.
+"""
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from scratchnet.landscape import params_to_vector
+from scratchnet.layers import NonFiniteLossError
+
+
+class TrainingDivergedError(ValueError):
+    """The loss became NaN or infinite; the message says when and with which learning rate."""
+
+
+@dataclass
+class History:
+    """What a training run measured.
+
+    ``train_loss``: one mini-batch loss per iteration (before that iteration's update).
+    ``train_acc``, ``test_acc``: one accuracy per epoch, the first measured before training.
+    """
+
+    iterations_per_epoch: int
+    train_loss: list = field(default_factory=list)
+    train_acc: list = field(default_factory=list)
+    test_acc: list = field(default_factory=list)
+
+
+class TrajectoryRecorder:
+    """Callback recording the flat parameter vector every ``every`` iterations.
+
+    ``iterations[i]`` is the iteration after which ``vectors[i]`` was taken (0 = before
+    training); the last iteration is always recorded. ``trajectory`` stacks them into
+    an array ``(points, P)``.
+    """
+
+    def __init__(self, every=1):
+        if int(every) != every or every < 1:
+            raise ValueError(f"every: expected a whole number >= 1, got {every}")
+        self.every = int(every)
+        self.iterations, self.vectors = [], []
+
+    def _record(self, trainer, iteration):
+        if not self.iterations or self.iterations[-1] != iteration:
+            self.iterations.append(iteration)
+            self.vectors.append(params_to_vector(trainer.network.params))
+
+    def on_train_begin(self, trainer):
+        self._record(trainer, 0)
+
+    def on_iteration_end(self, trainer, iteration):
+        if iteration % self.every == 0:
+            self._record(trainer, iteration)
+
+    def on_train_end(self, trainer):
+        self._record(trainer, trainer.iteration)
+
+    @property
+    def trajectory(self):
+        return np.array(self.vectors)
+
+
+class _Progress:
+    """A one-line progress bar per epoch, drawn only on a terminal."""
+
+    def __init__(self, enabled, stream=None):
+        self.stream = stream or sys.stdout
+        self.enabled = enabled and hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.last_draw = 0.0
+
+    def update(self, epoch, epochs, done, total, loss):
+        if not self.enabled or (time.monotonic() - self.last_draw < 0.1 and done < total):
+            return
+        self.last_draw = time.monotonic()
+        filled = int(30 * done / total)
+        self.stream.write(f"\repoch {epoch}/{epochs} [{'#' * filled}{'.' * (30 - filled)}] "
+                          f"{done}/{total} loss {loss:.4f}")
+        self.stream.flush()
+
+    def epoch_end(self, epoch, epochs, train_acc, test_acc):
+        if self.enabled:
+            self.stream.write(f"\repoch {epoch}/{epochs}: train acc {train_acc:.4f}, test acc {test_acc:.4f}"
+                              + " " * 30 + "\n")
+            self.stream.flush()
+
+
+class Trainer:
+    """Mini-batch training of ``network`` with ``optimizer``.
+
+    ``fit()`` runs ``epochs`` passes over the training data in batches of ``batch_size``
+    (shuffled without replacement each epoch with a generator seeded by ``seed``; the
+    last batch of an epoch may be smaller) and returns the :class:`History`.
+    ``evaluate_sample_num_per_epoch`` measures accuracy on only the first that many
+    samples (faster). ``callbacks`` may define ``on_train_begin(trainer)``,
+    ``on_iteration_end(trainer, iteration)``, ``on_epoch_end(trainer, epoch)`` and
+    ``on_train_end(trainer)``. Data is converted once to ``dtype``, by default the
+    dtype of the network's parameters (build the network with ``dtype=np.float32`` for
+    float32 speed). A NaN or infinite loss stops training with
+    :class:`TrainingDivergedError`; ``trainer.history`` keeps what was measured until then.
+    """
+
+    def __init__(self, network, optimizer, x_train, t_train, x_test, t_test, epochs=20, batch_size=100,
+                 seed=None, evaluate_sample_num_per_epoch=None, callbacks=(), verbose=True, dtype=None):
+        param_dtype = next(iter(network.params.values())).dtype
+        dtype = np.dtype(dtype or param_dtype)
+        if dtype != param_dtype:
+            raise ValueError(f"dtype: the network's parameters are {param_dtype}, got dtype={dtype}; "
+                             f"build the network with dtype={dtype.name} to train in {dtype.name}")
+        if len(x_train) != len(t_train) or len(x_test) != len(t_test):
+            raise ValueError(f"t_train, t_test: expected one label per sample, got {len(x_train)} and "
+                             f"{len(t_train)} (train), {len(x_test)} and {len(t_test)} (test)")
+        if int(batch_size) != batch_size or batch_size < 1:
+            raise ValueError(f"batch_size: expected a whole number >= 1, got {batch_size}")
+        if int(epochs) != epochs or epochs < 0:
+            raise ValueError(f"epochs: expected a whole number >= 0, got {epochs}")
+        self.network, self.optimizer = network, optimizer
+        self.x_train, self.t_train = np.asarray(x_train).astype(dtype, copy=False), np.asarray(t_train)
+        self.x_test, self.t_test = np.asarray(x_test).astype(dtype, copy=False), np.asarray(t_test)
+        self.epochs, self.batch_size = int(epochs), int(batch_size)
+        self.rng = np.random.default_rng(seed)
+        self.evaluate_sample_num_per_epoch = evaluate_sample_num_per_epoch
+        self.callbacks = list(callbacks)
+        self.verbose = verbose
+        self.iterations_per_epoch = -(-len(self.x_train) // self.batch_size)
+        self.history = History(self.iterations_per_epoch)
+        self.iteration = 0
+
+    def _call(self, event, *args):
+        for callback in self.callbacks:
+            method = getattr(callback, event, None)
+            if method is not None:
+                method(self, *args)
+
+    def evaluate(self):
+        """Append train and test accuracy (on the first ``evaluate_sample_num_per_epoch`` samples)."""
+        n = self.evaluate_sample_num_per_epoch
+        self.history.train_acc.append(self.network.accuracy(self.x_train[:n], self.t_train[:n]))
+        self.history.test_acc.append(self.network.accuracy(self.x_test[:n], self.t_test[:n]))
+
+    def train_step(self, x_batch, t_batch):
+        """One update; returns the mini-batch loss measured before it."""
+        try:
+            # Overflow on the way to divergence is reported below, once and clearly.
+            with np.errstate(over="ignore", invalid="ignore"):
+                grads = self.network.gradient(x_batch, t_batch)
+        except NonFiniteLossError:
+            finite = [loss for loss in self.history.train_loss if np.isfinite(loss)]
+            last = f"{finite[-1]:.6g} at iteration {self.iteration}" if finite else "none (the first loss)"
+            raise TrainingDivergedError(
+                f"training diverged at iteration {self.iteration + 1} (epoch "
+                f"{self.iteration // self.iterations_per_epoch + 1}): the loss is not finite; last finite loss "
+                f"{last}; learning rate {self.optimizer.lr:g}. Try a smaller learning rate."
+            ) from None
+        self.optimizer.update(self.network.params, grads)
+        return self.network.last_loss
+
+    def fit(self):
+        progress = _Progress(self.verbose)
+        self._call("on_train_begin")
+        self.evaluate()
+        n = len(self.x_train)
+        for epoch in range(1, self.epochs + 1):
+            order = self.rng.permutation(n)
+            for start in range(0, n, self.batch_size):
+                batch = order[start:start + self.batch_size]
+                loss = self.train_step(self.x_train[batch], self.t_train[batch])
+                self.iteration += 1
+                self.history.train_loss.append(float(loss))
+                progress.update(epoch, self.epochs, start // self.batch_size + 1, self.iterations_per_epoch, loss)
+                self._call("on_iteration_end", self.iteration)
+            self.evaluate()
+            progress.epoch_end(epoch, self.epochs, self.history.train_acc[-1], self.history.test_acc[-1])
+            self._call("on_epoch_end", epoch)
+        self._call("on_train_end")
+        return self.history

@@ -1,0 +1,117 @@
+import numpy as np
+import pytest
+
+from scratchnet.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop, get_optimizer
+
+G1 = np.array([0.5, -2.0, 0.0])
+G2 = np.array([-1.0, 1.5, 3.0])
+START = np.array([1.0, -1.0, 2.0])
+
+
+def two_steps(optimizer):
+    params = {"w": START.copy()}
+    array = params["w"]
+    optimizer.update(params, {"w": G1})
+    optimizer.update(params, {"w": G2})
+    assert params["w"] is array  # updated in place, not replaced
+    return params["w"]
+
+
+def test_sgd_by_hand():
+    expected = START - 0.1 * G1 - 0.1 * G2
+    np.testing.assert_allclose(two_steps(SGD(lr=0.1)), expected, rtol=1e-15)
+
+
+def test_momentum_by_hand():
+    v1 = -0.1 * G1
+    v2 = 0.9 * v1 - 0.1 * G2
+    np.testing.assert_allclose(two_steps(Momentum(lr=0.1, momentum=0.9)), START + v1 + v2, rtol=1e-15)
+
+
+def test_nesterov_by_hand():
+    lr, mu = 0.1, 0.8
+    v1 = -lr * G1
+    x1 = START + mu * mu * v1 - (1 + mu) * lr * G1
+    v2 = mu * v1 - lr * G2
+    x2 = x1 + mu * mu * v2 - (1 + mu) * lr * G2
+    np.testing.assert_allclose(two_steps(Nesterov(lr=lr, momentum=mu)), x2, rtol=1e-15)
+
+
+def test_adagrad_by_hand():
+    h1 = G1**2
+    x1 = START - 0.5 * G1 / (np.sqrt(h1) + 1e-7)
+    h2 = h1 + G2**2
+    np.testing.assert_allclose(two_steps(AdaGrad(lr=0.5)), x1 - 0.5 * G2 / (np.sqrt(h2) + 1e-7), rtol=1e-15)
+
+
+def test_rmsprop_by_hand():
+    rho = 0.9
+    h1 = (1 - rho) * G1**2
+    x1 = START - 0.2 * G1 / (np.sqrt(h1) + 1e-7)
+    h2 = rho * h1 + (1 - rho) * G2**2
+    np.testing.assert_allclose(two_steps(RMSprop(lr=0.2, decay_rate=rho)),
+                               x1 - 0.2 * G2 / (np.sqrt(h2) + 1e-7), rtol=1e-15)
+
+
+def test_adam_by_hand():
+    lr, b1, b2 = 0.3, 0.9, 0.999
+    m1, v1 = (1 - b1) * G1, (1 - b2) * G1**2
+    x1 = START - lr * np.sqrt(1 - b2) / (1 - b1) * m1 / (np.sqrt(v1) + 1e-7)
+    m2 = m1 + (1 - b1) * (G2 - m1)
+    v2 = v1 + (1 - b2) * (G2**2 - v1)
+    x2 = x1 - lr * np.sqrt(1 - b2**2) / (1 - b1**2) * m2 / (np.sqrt(v2) + 1e-7)
+    np.testing.assert_allclose(two_steps(Adam(lr=lr, beta1=b1, beta2=b2)), x2, rtol=1e-14)
+
+
+def test_adam_first_step_is_lr_times_sign():
+    # With bias correction folded in, Adam's first step is lr * g/|g| (up to the epsilon).
+    params = {"xy": np.array([3.0, -4.0])}
+    Adam(lr=0.3).update(params, {"xy": np.array([10.0, -0.01])})
+    np.testing.assert_allclose(params["xy"], [3.0 - 0.3, -4.0 + 0.3], rtol=1e-4)
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+def test_state_is_kept_per_key(name):
+    together = get_optimizer(name, lr=0.1)
+    params = {"a": START.copy(), "b": -START.copy()}
+    separate = {key: get_optimizer(name, lr=0.1) for key in params}
+    alone = {key: params[key].copy() for key in params}
+    for grads in ({"a": G1, "b": G2}, {"a": G2, "b": G1}):
+        together.update(params, grads)
+        for key in alone:
+            single = {key: alone[key]}
+            separate[key].update(single, {key: grads[key]})
+    for key in params:
+        np.testing.assert_allclose(params[key], alone[key], rtol=1e-15)
+
+
+def test_get_optimizer_is_case_insensitive_and_passes_hyperparameters():
+    optimizer = get_optimizer("RMSprop", lr=0.5, decay_rate=0.5)
+    assert isinstance(optimizer, RMSprop) and optimizer.lr == 0.5 and optimizer.decay_rate == 0.5
+    assert isinstance(get_optimizer("ADAM"), Adam)
+    with pytest.raises(ValueError, match="name: expected one of SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam"):
+        get_optimizer("lion")
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: SGD(lr=-0.1), "lr: expected a finite learning rate >= 0, got -0.1"),
+    (lambda: Adam(lr=float("nan")), "lr: expected a finite learning rate"),
+    (lambda: Momentum(momentum=1.0), r"momentum: expected a value in \[0, 1\), got 1.0"),
+    (lambda: Nesterov(momentum=-0.1), "momentum: expected a value in"),
+    (lambda: RMSprop(decay_rate=1.5), "decay_rate: expected a value in"),
+    (lambda: Adam(beta2=1.0), "beta2: expected a value in"),
+])
+def test_bad_hyperparameters_are_clear_errors(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_missing_gradient_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"grads: expected a gradient for every parameter; missing \['b'\]"):
+        SGD().update({"a": np.zeros(2), "b": np.zeros(2)}, {"a": np.ones(2)})
+
+
+def test_float32_parameters_stay_float32():
+    params = {"w": START.astype(np.float32)}
+    Adam(lr=0.1).update(params, {"w": G1.astype(np.float32)})
+    assert params["w"].dtype == np.float32

@@ -1,0 +1,151 @@
+import io
+
+import numpy as np
+import pytest
+
+from scratchnet.datasets import load_mnist
+from scratchnet.landscape import params_to_vector
+from scratchnet.networks import MultiLayerNet, TwoLayerNet
+from scratchnet.optimizers import SGD, Adam
+from scratchnet.training import History, Trainer, TrainingDivergedError, TrajectoryRecorder
+
+
+@pytest.fixture(scope="module")
+def small_mnist():
+    (x_train, t_train), (x_test, t_test) = load_mnist()
+    return x_train[:600], t_train[:600], x_test[:200], t_test[:200]
+
+
+class RecordingNet:
+    """Stands in for a network: remembers which samples (x holds their index) it was given."""
+
+    def __init__(self):
+        self.params = {"w": np.zeros(1)}
+        self.batches = []
+        self.last_loss = None
+
+    def gradient(self, x, t):
+        self.batches.append(x[:, 0].astype(int).tolist())
+        self.last_loss = 1.0
+        return {"w": np.zeros(1)}
+
+    def accuracy(self, x, t):
+        return 0.5
+
+
+def run_recording(n=10, batch_size=3, epochs=2, seed=0):
+    x = np.arange(n, dtype=float)[:, None]
+    t = np.zeros(n, dtype=int)
+    network = RecordingNet()
+    Trainer(network, SGD(), x, t, x, t, epochs=epochs, batch_size=batch_size, seed=seed, verbose=False).fit()
+    return network.batches
+
+
+def test_each_epoch_sees_every_sample_once_in_a_new_order():
+    batches = run_recording()
+    assert [len(b) for b in batches] == [3, 3, 3, 1] * 2  # ceil(10 / 3) batches, the last smaller
+    first, second = sum(batches[:4], []), sum(batches[4:], [])
+    assert sorted(first) == sorted(second) == list(range(10))
+    assert first != second
+
+
+def test_same_seed_same_batches():
+    assert run_recording(seed=5) == run_recording(seed=5)
+    assert run_recording(seed=5) != run_recording(seed=6)
+
+
+def test_fit_learns_and_history_has_the_right_lengths(small_mnist):
+    network = TwoLayerNet(784, 30, 10, seed=0)
+    trainer = Trainer(network, SGD(lr=0.1), *small_mnist, epochs=5, batch_size=20, seed=0, verbose=False)
+    history = trainer.fit()
+    assert isinstance(history, History) and history.iterations_per_epoch == 30
+    assert len(history.train_loss) == 150 and len(history.train_acc) == len(history.test_acc) == 6
+    assert history.train_acc[-1] > history.train_acc[0] + 0.5
+    assert np.mean(history.train_loss[-30:]) < np.mean(history.train_loss[:30])
+    assert trainer.history is history
+
+
+def test_recorded_loss_is_the_batch_loss_before_the_update(small_mnist):
+    x, t = small_mnist[0][:20], small_mnist[1][:20]
+    network = TwoLayerNet(784, 10, 10, seed=1)
+    expected = network.loss(x, t)
+    history = Trainer(network, SGD(lr=0.1), x, t, x, t, epochs=1, batch_size=20, verbose=False).fit()
+    assert history.train_loss == [pytest.approx(expected)]
+
+
+def test_divergence_stops_with_a_clear_error_and_keeps_the_history(small_mnist):
+    # The exact log-sum-exp loss stays finite for huge weights; it takes overflow to break it.
+    network = MultiLayerNet(784, [50, 50, 50], 10, seed=0)
+    trainer = Trainer(network, SGD(lr=1e20), *small_mnist, epochs=5, batch_size=50, seed=0, verbose=False)
+    expected = (r"training diverged at iteration (\d+) \(epoch 1\).*"
+                r"last finite loss [\d.e+]+ at iteration \d+; learning rate 1e\+20")
+    with pytest.raises(TrainingDivergedError, match=expected):
+        trainer.fit()
+    assert 0 < len(trainer.history.train_loss) < 60
+    assert all(np.isfinite(trainer.history.train_loss))
+
+
+def test_trajectory_recorder_takes_every_kth_iteration_and_the_last(small_mnist):
+    network = TwoLayerNet(784, 10, 10, seed=2)
+    start = params_to_vector(network.params)
+    recorder = TrajectoryRecorder(every=5)
+    Trainer(network, SGD(lr=0.1), *small_mnist, epochs=1, batch_size=50, callbacks=[recorder], verbose=False).fit()
+    assert recorder.iterations == [0, 5, 10, 12]
+    trajectory = recorder.trajectory
+    assert trajectory.shape == (4, 784 * 10 + 10 + 10 * 10 + 10)
+    np.testing.assert_array_equal(trajectory[0], start)
+    np.testing.assert_array_equal(trajectory[-1], params_to_vector(network.params))
+    assert not np.array_equal(trajectory[1], trajectory[0])
+    with pytest.raises(ValueError, match="every: expected a whole number >= 1"):
+        TrajectoryRecorder(every=0)
+
+
+def test_float32_training(small_mnist):
+    network = TwoLayerNet(784, 20, 10, seed=0, dtype=np.float32)
+    trainer = Trainer(network, Adam(lr=0.01), *small_mnist, epochs=2, batch_size=60, verbose=False)
+    history = trainer.fit()
+    assert trainer.x_train.dtype == np.float32 and network.params["W1"].dtype == np.float32
+    assert history.test_acc[-1] > 0.6
+    with pytest.raises(ValueError, match="dtype: the network's parameters are float64, got dtype=float32"):
+        Trainer(TwoLayerNet(784, 5, 10), SGD(), *small_mnist, dtype=np.float32)
+
+
+def test_evaluate_sample_num_limits_the_evaluation(small_mnist):
+    calls = []
+    network = TwoLayerNet(784, 5, 10, seed=0)
+    original = network.accuracy
+    network.accuracy = lambda x, t: calls.append(len(x)) or original(x, t)
+    Trainer(network, SGD(), *small_mnist, epochs=1, batch_size=100, evaluate_sample_num_per_epoch=40,
+            verbose=False).fit()
+    assert calls == [40, 40, 40, 40]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"batch_size": 0}, "batch_size: expected a whole number >= 1"),
+    ({"epochs": -1}, "epochs: expected a whole number >= 0"),
+])
+def test_bad_settings(small_mnist, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Trainer(TwoLayerNet(784, 5, 10), SGD(), *small_mnist, **kwargs)
+
+
+def test_mismatched_labels_are_rejected(small_mnist):
+    x, t, x_test, t_test = small_mnist
+    with pytest.raises(ValueError, match="t_train, t_test: expected one label per sample"):
+        Trainer(TwoLayerNet(784, 5, 10), SGD(), x, t[:-1], x_test, t_test)
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_on_a_terminal_and_quiet_otherwise(small_mnist, monkeypatch, capsys):
+    terminal = FakeTerminal()
+    monkeypatch.setattr("sys.stdout", terminal)
+    Trainer(TwoLayerNet(784, 5, 10, seed=0), SGD(), *small_mnist, epochs=2, batch_size=100).fit()
+    text = terminal.getvalue()
+    assert "epoch 1/2 [" in text and "6/6 loss" in text and "epoch 2/2: train acc" in text
+    monkeypatch.undo()
+    Trainer(TwoLayerNet(784, 5, 10, seed=0), SGD(), *small_mnist, epochs=1, batch_size=100).fit()
+    assert capsys.readouterr().out == ""  # not a terminal: quiet
