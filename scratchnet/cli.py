@@ -53,10 +53,12 @@ class ChapterRun:
         self.log(f"  wrote {path}")
         return path
 
-    def save_file(self, path_name, writer):
-        """Remember a file written by ``writer(path)`` (an animation, say), which must be atomic."""
-        path = writer(self.out / path_name)
-        self.written.append(Path(path))
+    def save_animation(self, animation, name, **options):
+        """Write ``animation`` as ``out/name`` (MP4 with ffmpeg, else GIF) and remember the path."""
+        from scratchnet.plot.saving import save_animation
+
+        path = save_animation(animation, self.out / name, **options)
+        self.written.append(path)
         self.log(f"  wrote {path}")
         return path
 

@@ -124,6 +124,35 @@ def get_objective(name):
     return OBJECTIVES[name]
 
 
+def best_learning_rate(name, objective, start, steps, rates):
+    """The rate of ``rates`` whose path has the lowest mean f over all its steps, and that path.
+
+    The mean over the whole path rewards getting low fast and staying there; judging by
+    the last point alone would favour rates on the edge of instability, whose paths jump
+    wildly before they land. A rate is disqualified when the path diverges or leaves the
+    objective's plotting window by more than its own width. Returns ``(lr, path)``;
+    raises ``ValueError`` if every rate is disqualified.
+    """
+    from scratchnet.optimizers import get_optimizer
+
+    objective = get_objective(objective)
+    width = max(np.ptp(objective.xlim), np.ptp(objective.ylim))
+    center = np.array([np.mean(objective.xlim), np.mean(objective.ylim)])
+    best = None
+    for lr in rates:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DivergenceWarning)
+            path = descend(get_optimizer(name, lr=lr), objective, start, steps)
+        if len(path) < steps + 1 or np.abs(path - center).max() > width:
+            continue
+        score = float(np.mean(objective(path[:, 0], path[:, 1])))
+        if best is None or score < best[0]:
+            best = (score, float(lr), path)
+    if best is None:
+        raise ValueError(f"rates: every rate made {name} diverge or leave the window on {objective.name}")
+    return best[1], best[2]
+
+
 def descend(optimizer, objective, start, steps):
     """Run ``optimizer`` on ``objective`` from ``start`` for ``steps`` updates.
 

@@ -73,8 +73,38 @@ def test_chapters_are_found_from_the_project_folder(monkeypatch):
     assert cli.find_chapters() == ROOT / "chapters"
 
 
+# What each chapter writes in quick mode; animations are .mp4 with ffmpeg, .gif without.
+EXPECTED = {
+    "ch04_gradient_field": ["ch04_gradient_field.png"],
+    "ch04_gradient_method": ["ch04_gradient_method.png"],
+    "ch05_gradient_check": [],
+    "ch05_train_neuralnet": ["ch05_train_neuralnet.png"],
+    "ch06_bowl": ["ch06_bowl.png"],
+    "ch06_optimizer_paths": ["ch06_optimizer_paths.png", "ch06_optimizer_paths_six.png",
+                             "ch06_optimizer_paths_overlay.png", "ch06_optimizer_paths_3d.png"],
+    "ch06_optimizer_race": ["ch06_optimizer_race.*", "ch06_surface_descent.*"],
+    "ch06_other_landscapes": ["ch06_landscape_rosenbrock.png", "ch06_landscape_beale.png",
+                              "ch06_landscape_saddle.png"],
+}
+
+
+def test_every_chapter_is_in_the_table():
+    assert sorted(EXPECTED) == [s.stem for s in CHAPTERS]
+
+
 @pytest.mark.parametrize("script", CHAPTERS, ids=[s.stem for s in CHAPTERS])
-def test_chapter_runs_alone_as_a_script(script, tmp_path):
+def test_chapter_runs_alone_and_writes_real_figures(script, tmp_path):
     result = subprocess.run([sys.executable, str(script), "--quick", "--out", str(tmp_path)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in tmp_path.iterdir())
+    expected = EXPECTED[script.stem]
+    assert len(written) == len(expected), written
+    for pattern in expected:
+        (match,) = [name for name in written if Path(name).match(pattern)]
+        path = tmp_path / match
+        if path.suffix == ".png":
+            image = plt.imread(path)
+            assert image.shape[0] > 300 and image.std() > 0.05, match
+        else:
+            assert path.suffix in (".gif", ".mp4") and path.stat().st_size > 10_000, match

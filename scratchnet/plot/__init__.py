@@ -1,10 +1,17 @@
 """Figure builders. Each takes data and returns a matplotlib Figure (or Animation).
 
 Nothing here writes a file; chapter scripts and the CLI do that, through
-:func:`scratchnet.plot.saving.save_figure`.
+:func:`save_figure` and :func:`save_animation` (both atomic).
 """
 
+from scratchnet.plot.animation import animate_race, animate_surface_descent
+from scratchnet.plot.contours import plot_descent_paths, plot_gradient_field, plot_optimizer_grid
 from scratchnet.plot.curves import moving_average, plot_training_curves
-from scratchnet.plot.saving import save_figure
+from scratchnet.plot.saving import save_animation, save_figure
+from scratchnet.plot.surfaces import plot_surface_paths, plot_surface_views
 
-__all__ = ["moving_average", "plot_training_curves", "save_figure"]
+__all__ = [
+    "animate_race", "animate_surface_descent", "moving_average", "plot_descent_paths", "plot_gradient_field",
+    "plot_optimizer_grid", "plot_surface_paths", "plot_surface_views", "plot_training_curves",
+    "save_animation", "save_figure",
+]

@@ -1,0 +1,99 @@
+"""Celluloid animations: optimizers racing over contours, a ball rolling down a surface.
+
+celluloid's ``Camera.snap()`` collects the artists added since the previous snap.
+The background (contours, surface) is drawn once and taken by a first snap that is
+left out of the frame list, so matplotlib never hides it and never redraws it as a
+new artist; every later snap holds only that frame's paths, points and text.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+from celluloid import Camera
+from matplotlib.animation import ArtistAnimation
+
+from scratchnet.plot.contours import draw_contours
+from scratchnet.plot.style import SURFACE_MAP, color_for
+
+
+def frame_steps(length, frames):
+    """``frames`` step numbers from 0 to ``length - 1``, evenly spread (all steps if fewer)."""
+    if frames is None or frames >= length:
+        return np.arange(length)
+    return np.unique(np.linspace(0, length - 1, frames).round().astype(int))
+
+
+def _check_paths(paths):
+    if not paths:
+        raise ValueError("paths: expected at least one path, got none")
+    for label, path in paths.items():
+        path = np.asarray(path)
+        if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
+            raise ValueError(f"paths[{label!r}]: expected an array of shape (steps + 1, 2), got {path.shape}")
+
+
+def animate_race(objective, paths, frames=None, interval=80, title=None):
+    """All ``paths`` (label -> ``(steps + 1, 2)``) moving together over the contours.
+
+    Each frame shows every optimizer's trail up to that step and its current point, a
+    legend of the current frame's artists only (so it never piles up) and a step counter.
+    A path that ended early (divergence) stays at its last point. Returns an ``ArtistAnimation``.
+    """
+    _check_paths(paths)
+    paths = {label: np.asarray(path) for label, path in paths.items()}
+    longest = max(len(path) for path in paths.values())
+    fig, ax = plt.subplots(figsize=(7, 5.5), layout="constrained")
+    draw_contours(ax, objective)
+    ax.set_title(title or f"optimizers racing on {objective.formula}")
+    camera = Camera(fig)
+    camera.snap()  # the background, kept out of the frames so it stays drawn throughout
+    snapshots = []
+    for step in frame_steps(longest, frames):
+        handles = []
+        for index, (label, path) in enumerate(paths.items()):
+            upto = path[: min(step, len(path) - 1) + 1]
+            color = color_for(label, index)
+            (trail,) = ax.plot(upto[:, 0], upto[:, 1], "-", color=color, lw=2)
+            ax.plot(*upto[-1], "o", color=color, ms=8, mec="black", mew=0.8)
+            trail.set_label(label)
+            handles.append(trail)
+        ax.legend(handles=handles, loc="upper right", fontsize=9, framealpha=0.9)
+        ax.text(0.02, 0.96, f"step {step}", transform=ax.transAxes, fontsize=11, va="top",
+                bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85})
+        snapshots.append(camera.snap())
+    return ArtistAnimation(fig, snapshots, interval=interval, blit=False)
+
+
+def animate_surface_descent(objective, path, label="descent", frames=None, interval=80, n=60, title=None,
+                            elev=40, azim=-65, xlim=None, ylim=None):
+    """A ball rolling down the 3D surface (window ``xlim`` x ``ylim``) along ``path``, leaving its trail.
+
+    The surface is drawn once; each frame adds the trail so far, the ball and a caption.
+    """
+    _check_paths({label: path})
+    path = np.asarray(path)
+    X, Y, Z = objective.grid(n, xlim, ylim)
+    fig = plt.figure(figsize=(8, 6.5), layout="constrained")
+    # computed_zorder=False: draw in zorder, so the ball and trail are never sorted behind the surface
+    ax = fig.add_subplot(projection="3d", computed_zorder=False)
+    ax.plot_surface(X, Y, Z, cmap=SURFACE_MAP, alpha=0.6, linewidth=0, antialiased=True, zorder=1)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_zlabel("f(x, y)")
+    ax.view_init(elev=elev, azim=azim)
+    ax.set_title(title or f"{label} on {objective.formula}")
+    values = objective(path[:, 0], path[:, 1])
+    heights = values + 0.01 * (np.nanmax(Z) - np.nanmin(Z))  # drawn just above the surface it lies on
+    color = color_for(label)
+    camera = Camera(fig)
+    camera.snap()  # the surface, drawn once
+    snapshots = []
+    for step in frame_steps(len(path), frames):
+        trail = (path[: step + 1, 0], path[: step + 1, 1], heights[: step + 1])
+        ax.plot(*trail, "-", color="black", lw=4.5, zorder=9)  # a dark edge keeps the trail visible on any color
+        ax.plot(*trail, "-", color=color, lw=2.5, zorder=10)
+        ax.scatter(path[step, 0], path[step, 1], heights[step], s=130, color=color, edgecolor="black",
+                   linewidth=1.5, depthshade=False, zorder=11)
+        ax.text2D(0.02, 0.95, f"step {step}: f = {values[step]:.3g}", transform=ax.transAxes, fontsize=11,
+                  bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85})
+        snapshots.append(camera.snap())
+    return ArtistAnimation(fig, snapshots, interval=interval, blit=False)

@@ -1,0 +1,82 @@
+"""Flat views of a 2D objective: contour maps, gradient arrows, descent paths."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from scratchnet.plot.style import CONTOUR_FILL, color_for, contour_levels
+
+
+def draw_contours(ax, objective, n=200, levels=20, filled=True, xlim=None, ylim=None):
+    """Filled contours with contour lines over them, and a star at each minimum. Returns the fill."""
+    X, Y, Z = objective.grid(n, xlim, ylim)
+    level_values = contour_levels(Z, levels, objective.log_scale)
+    fill = ax.contourf(X, Y, Z, levels=level_values, cmap=CONTOUR_FILL, alpha=0.45) if filled else None
+    ax.contour(X, Y, Z, levels=level_values, colors="0.35", linewidths=0.5, alpha=0.5)
+    for x, y in objective.minima:
+        ax.plot(x, y, marker="*", ms=14, color="gold", mec="black", mew=0.8, zorder=5, linestyle="none")
+    ax.set_xlim(*(xlim or objective.xlim))
+    ax.set_ylim(*(ylim or objective.ylim))
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    return fill
+
+
+def draw_path(ax, path, label, color, markers=True):
+    """A descent path: line, optional step markers, a hollow start and a filled end."""
+    path = np.asarray(path)
+    ax.plot(path[:, 0], path[:, 1], "-", color=color, lw=1.8, label=label, zorder=3,
+            marker="o" if markers else None, ms=4.5, mec="white", mew=0.5)
+    ax.plot(*path[0], "o", ms=8, mfc="none", mec=color, mew=2, zorder=4)
+    ax.plot(*path[-1], "o", ms=7, color=color, mec="black", mew=0.8, zorder=4)
+
+
+def plot_gradient_field(objective, xs, ys, title=None):
+    r"""Arrows of :math:`-\nabla f` on the grid ``xs`` x ``ys``, in xy units.
+
+    Each arrow points where the function decreases fastest; its length is proportional
+    to :math:`\lVert \nabla f \rVert`, scaled so the longest spans 1.5 grid cells.
+    """
+    X, Y = np.meshgrid(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float))
+    gx, gy = objective.gradient(X, Y)
+    magnitude = np.hypot(gx, gy)
+    spacing = min(np.diff(xs).min(), np.diff(ys).min())
+    scale = magnitude.max() / (1.5 * spacing) if magnitude.max() > 0 else 1.0
+    fig, ax = plt.subplots(figsize=(6.4, 6), layout="constrained")
+    draw_contours(ax, objective, filled=False, xlim=(X.min() - spacing, X.max() + spacing),
+                  ylim=(Y.min() - spacing, Y.max() + spacing))
+    arrows = ax.quiver(X, Y, -gx, -gy, magnitude, angles="xy", scale_units="xy", scale=scale,
+                       cmap="viridis", width=0.004)
+    fig.colorbar(arrows, ax=ax, shrink=0.8, label=r"$\|\nabla f\|$")
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_0$")
+    ax.set_ylabel("$x_1$")
+    ax.set_title(title or f"negative gradient of {objective.formula}")
+    return fig
+
+
+def plot_descent_paths(objective, paths, title=None, ax=None, markers=True, legend=True):
+    """Each path of ``paths`` (label -> array ``(steps + 1, 2)``) over the contour map."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 5.5), layout="constrained")
+    draw_contours(ax, objective)
+    for index, (label, path) in enumerate(paths.items()):
+        draw_path(ax, path, label, color_for(label, index), markers=markers)
+    if legend:
+        ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
+    ax.set_title(title or objective.formula)
+    return fig
+
+
+def plot_optimizer_grid(objective, paths, ncols=2, title=None, markers=True):
+    """One panel per optimizer (``paths``: name -> path), each over the same contours."""
+    nrows = -(-len(paths) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.9 * nrows), layout="constrained",
+                             squeeze=False)
+    for index, (ax, (label, path)) in enumerate(zip(axes.flat, paths.items(), strict=False)):  # spare panels
+        draw_contours(ax, objective)
+        draw_path(ax, path, label, color_for(label, index), markers=markers)
+        final = objective(*np.asarray(path)[-1])
+        ax.set_title(f"{label}: f = {final:.3g} after {len(path) - 1} steps", fontsize=10)
+    for ax in list(axes.flat)[len(paths):]:
+        ax.remove()
+    fig.suptitle(title or f"optimizers on {objective.formula}")
+    return fig

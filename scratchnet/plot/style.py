@@ -1,0 +1,39 @@
+"""Shared look: one color per optimizer everywhere, contour levels that show a valley."""
+
+import numpy as np
+
+OPTIMIZER_COLORS = {
+    "SGD": "#d62728",
+    "Momentum": "#1f77b4",
+    "Nesterov": "#17becf",
+    "AdaGrad": "#2ca02c",
+    "RMSprop": "#9467bd",
+    "Adam": "#ff7f0e",
+}
+FALLBACK_COLORS = ["#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"]
+# A neutral background, white at the bottom of the valley, so every optimizer color stays
+# readable over it (a blue map swallows the blue Momentum path).
+CONTOUR_FILL = "Greys"
+SURFACE_MAP = "viridis"
+
+
+def color_for(name, index=0):
+    """The color of an optimizer by name (case-insensitive prefix), else a fallback by index."""
+    for key, color in OPTIMIZER_COLORS.items():
+        if str(name).lower().startswith(key.lower()):
+            return color
+    return FALLBACK_COLORS[index % len(FALLBACK_COLORS)]
+
+
+def contour_levels(Z, count=20, log_scale=False, decades=6):
+    """Levels spanning ``Z``: evenly spaced, or geometric above the minimum for steep valleys.
+
+    Geometric levels cover ``decades`` powers of ten above the minimum, so a function
+    that rises from 0 to 1e5 still shows the shape of its valley floor.
+    """
+    finite = Z[np.isfinite(Z)]
+    low, high = float(finite.min()), float(finite.max())
+    if not log_scale:
+        return np.linspace(low, high, count)
+    span = max(high - low, 1e-12)
+    return low + np.geomspace(span * 10.0**-decades, span, count)

@@ -1,0 +1,170 @@
+"""Figure builders return real content: the right axes, lines, arrows, frames."""
+
+import gc
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.animation import ArtistAnimation
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.quiver import Quiver
+from PIL import Image
+
+from scratchnet.objectives import descend, get_objective
+from scratchnet.optimizers import get_optimizer
+from scratchnet.plot import (
+    animate_race,
+    animate_surface_descent,
+    plot_descent_paths,
+    plot_gradient_field,
+    plot_optimizer_grid,
+    plot_surface_paths,
+    plot_surface_views,
+    save_animation,
+    save_figure,
+)
+from scratchnet.plot import saving as saving_module
+from scratchnet.plot.style import contour_levels
+
+BOWL = get_objective("bowl")
+RATES = {"SGD": 0.95, "Momentum": 0.1, "AdaGrad": 1.5, "Adam": 0.3}
+
+
+@pytest.fixture(scope="module")
+def paths():
+    return {name: descend(get_optimizer(name, lr=lr), BOWL, (-7.0, 2.0), 12) for name, lr in RATES.items()}
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def assert_not_blank(fig, tmp_path):
+    image = plt.imread(save_figure(fig, tmp_path / "figure.png"))
+    assert image.std() > 0.05
+
+
+def test_gradient_field_has_one_arrow_per_grid_point(tmp_path):
+    grid = np.arange(-2, 2.5, 0.25)
+    fig = plot_gradient_field(get_objective("sphere"), grid, grid)
+    (ax,) = [a for a in fig.axes if a.get_label() != "<colorbar>"]
+    (quiver,) = [c for c in ax.collections if isinstance(c, Quiver)]
+    assert quiver.N == len(grid) ** 2
+    # Arrows are -grad f, in xy units: at (2, 0) the arrow points in -x.
+    index = np.argmin(np.hypot(quiver.X - 2, quiver.Y - 0))
+    assert quiver.U[index] < 0 and quiver.V[index] == 0
+    assert quiver.angles == "xy" and quiver.scale_units == "xy"
+    assert len(fig.axes) == 2  # the plot and its colorbar
+    assert_not_blank(fig, tmp_path)
+
+
+def test_descent_paths_draws_every_path_with_a_legend(paths, tmp_path):
+    fig = plot_descent_paths(BOWL, paths)
+    ax = fig.axes[0]
+    labelled = [line for line in ax.lines if not line.get_label().startswith("_")]
+    assert [line.get_label() for line in labelled] == list(paths)
+    np.testing.assert_array_equal(labelled[0].get_xydata(), paths["SGD"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(paths)
+    assert_not_blank(fig, tmp_path)
+
+
+@pytest.mark.parametrize("ncols, panels", [(2, 4), (3, 4)])
+def test_optimizer_grid_has_one_panel_per_optimizer(paths, ncols, panels):
+    fig = plot_optimizer_grid(BOWL, paths, ncols=ncols)
+    assert len(fig.axes) == panels
+    assert [ax.get_title().split(":")[0] for ax in fig.axes] == list(paths)
+
+
+def test_surface_views_have_three_panels_and_a_colorbar(tmp_path):
+    fig = plot_surface_views(BOWL, n=20)
+    names = [ax.name for ax in fig.axes]
+    assert names.count("3d") == 2 and len(fig.axes) == 4  # wireframe, surface, contours, colorbar
+    assert_not_blank(fig, tmp_path)
+
+
+def test_surface_paths_lie_on_the_surface(paths):
+    fig = plot_surface_paths(BOWL, paths, n=20)
+    ax = fig.axes[0]
+    sgd = [line for line in ax.lines if line.get_label() == "SGD"][0]
+    xs, ys, zs = sgd.get_data_3d()
+    lift = zs - BOWL(xs, ys)
+    assert np.allclose(lift, lift[0]) and 0 < lift[0] < 1  # on the surface, raised by a constant sliver
+
+
+def test_contour_levels_reach_the_valley_floor():
+    X, Y, Z = get_objective("beale").grid(100)
+    levels = contour_levels(Z, 20, log_scale=True)
+    assert levels[0] - Z.min() < 1 and levels[-1] == pytest.approx(Z.max())
+    assert np.all(np.diff(levels) > 0)
+
+
+def gif_frames(path):
+    image = Image.open(path)
+    frames = []
+    for k in range(image.n_frames):
+        image.seek(k)
+        frames.append(np.asarray(image.convert("RGB"), dtype=float))
+    return frames
+
+
+def test_race_frames_differ_and_keep_the_background(paths, tmp_path):
+    animation = animate_race(BOWL, paths)
+    assert isinstance(animation, ArtistAnimation)
+    written = save_animation(animation, tmp_path / "race", writer="pillow")
+    assert written == tmp_path / "race.gif"
+    frames = gif_frames(written)
+    assert len(frames) == 13  # steps 0..12
+    assert np.abs(frames[0] - frames[-1]).max() > 50  # the points moved
+    # The top-left corner is contour fill, far from every path: the same in every frame, not white.
+    corner = [frame[60:80, 60:80].mean() for frame in frames]
+    assert np.ptp(corner) < 1 and corner[0] < 250
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")  # built to inspect, not to play
+def test_race_background_is_drawn_once_and_legend_does_not_pile_up(paths):
+    few = animate_race(BOWL, paths, frames=4)
+    many = animate_race(BOWL, paths, frames=12)
+    ax_few, ax_many = few._fig.axes[0], many._fig.axes[0]
+    # Contours are collections; frames add only lines and text. Same background either way.
+    assert len(ax_few.collections) == len(ax_many.collections)
+    legends = [artist for artist in ax_many.artists if isinstance(artist, Legend)] + [ax_many.get_legend()]
+    assert all(len(legend.get_texts()) == len(paths) for legend in legends)
+    del few, many
+    gc.collect()  # collected here, under this test's filter, not during a later test
+
+
+def test_race_rejects_malformed_paths():
+    with pytest.raises(ValueError, match=r"paths\['bad'\]: expected an array of shape \(steps \+ 1, 2\)"):
+        animate_race(BOWL, {"bad": np.zeros((5, 3))})
+    with pytest.raises(ValueError, match="paths: expected at least one path"):
+        animate_race(BOWL, {})
+
+
+def test_surface_descent_frames_differ(paths, tmp_path):
+    animation = animate_surface_descent(BOWL, paths["Adam"], label="Adam", n=15, frames=5)
+    frames = gif_frames(save_animation(animation, tmp_path / "roll.gif", writer="pillow"))
+    assert len(frames) == 5 and np.abs(frames[0] - frames[-1]).max() > 50
+
+
+def test_writer_is_chosen_by_what_is_installed(paths, tmp_path, monkeypatch):
+    from matplotlib.animation import FFMpegWriter, PillowWriter
+
+    monkeypatch.setattr(saving_module, "ffmpeg_available", lambda: False)
+    path, writer = saving_module.choose_writer(tmp_path / "race.mp4")
+    assert path == tmp_path / "race.gif" and isinstance(writer, PillowWriter)
+    written = save_animation(animate_race(BOWL, paths, frames=2), tmp_path / "a.mp4")
+    assert written.suffix == ".gif" and len(gif_frames(written)) == 2
+    monkeypatch.setattr(saving_module, "ffmpeg_available", lambda: True)
+    path, writer = saving_module.choose_writer(tmp_path / "race", fps=7)
+    assert path == tmp_path / "race.mp4" and isinstance(writer, FFMpegWriter) and writer.fps == 7
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.gif"]  # no temporary files left
+    with pytest.raises(ValueError, match="writer: expected 'auto', 'ffmpeg' or 'pillow', got 'avi'"):
+        saving_module.choose_writer(tmp_path / "c", writer="avi")
+
+
+def test_figures_are_figures(paths):
+    for fig in (plot_descent_paths(BOWL, paths), plot_surface_views(BOWL, n=10)):
+        assert isinstance(fig, Figure)
