@@ -85,6 +85,10 @@ EXPECTED = {
     "ch06_optimizer_race": ["ch06_optimizer_race.*", "ch06_surface_descent.*"],
     "ch06_other_landscapes": ["ch06_landscape_rosenbrock.png", "ch06_landscape_beale.png",
                               "ch06_landscape_saddle.png"],
+    "ch06_optimizer_compare_mnist": ["ch06_optimizer_compare_mnist.png"],
+    "ch06_weight_init": ["ch06_weight_init_sigmoid.png", "ch06_weight_init_relu.png", "ch06_weight_init_mnist.png"],
+    "ch06_batch_norm": ["ch06_batch_norm.png"],
+    "ch06_overfitting": ["ch06_overfitting.png"],
 }
 
 

@@ -32,3 +32,51 @@ def test_training_curves_figure_content(tmp_path):
 def test_training_curves_reject_mismatched_accuracies():
     with pytest.raises(ValueError, match="test_acc: expected"):
         plot_training_curves([1.0, 0.5], [0.1, 0.2], [0.1], iterations_per_epoch=1)
+
+
+def make_history(losses, train_acc, test_acc, per_epoch=5):
+    from scratchnet.training import History
+
+    return History(per_epoch, list(losses), list(train_acc), list(test_acc))
+
+
+def test_history_comparison_draws_one_curve_per_run():
+    from scratchnet.plot import plot_history_comparison
+
+    histories = {"SGD": make_history(np.linspace(2, 1, 20), [0.1, 0.5, 0.6], [0.1, 0.4, 0.5]),
+                 "Adam": make_history(np.linspace(2, 0.1, 20), [0.1, 0.8, 0.9], [0.1, 0.7, 0.8])}
+    fig = plot_history_comparison(histories, smooth_window=5, log_loss=True, show_train_acc=True)
+    ax_loss, ax_acc = fig.axes
+    assert [line.get_label() for line in ax_loss.lines] == ["SGD", "Adam"]
+    assert len(ax_loss.lines[0].get_xdata()) == 16  # 20 losses, a 5-wide moving average
+    assert ax_loss.get_yscale() == "log"
+    assert len(ax_acc.lines) == 4  # test and train for each run
+    assert ax_loss.lines[0].get_color() != ax_loss.lines[1].get_color()
+    with pytest.raises(ValueError, match="histories: expected at least one run"):
+        plot_history_comparison({})
+    plt.close("all")
+
+
+def test_accuracy_panels_share_styles_and_one_legend():
+    from scratchnet.plot import plot_accuracy_panels
+
+    panels = {f"panel {k}": {"train": [0.1, 0.5, 0.9], "test": [0.1, 0.4, 0.7]} for k in range(5)}
+    styles = {"test": {"color": "red", "linestyle": "--"}}
+    fig = plot_accuracy_panels(panels, ncols=3, styles=styles, title="demo")
+    assert len(fig.axes) == 5  # the sixth, empty panel is removed
+    assert all(ax.lines[1].get_linestyle() == "--" for ax in fig.axes)
+    assert len(fig.legends) == 1
+    plt.close("all")
+
+
+def test_activation_histograms_grid_and_dropping_zeros():
+    from scratchnet.plot import plot_activation_histograms
+
+    layers = [np.array([0.0, 0.0, 0.0, 0.5, 1.5])] * 3
+    fig = plot_activation_histograms({"row a": layers, "row b": layers}, value_range=(0, 2), drop_zeros=True)
+    assert len(fig.axes) == 6
+    counts = [patch.get_height() for patch in fig.axes[0].patches]
+    assert sum(counts) == 2  # the three zeros were left out
+    fig = plot_activation_histograms({"row": layers}, value_range=(0, 2))
+    assert sum(patch.get_height() for patch in fig.axes[0].patches) == 5
+    plt.close("all")

@@ -6,12 +6,19 @@ Nothing here writes a file; chapter scripts and the CLI do that, through
 
 from scratchnet.plot.animation import animate_race, animate_surface_descent
 from scratchnet.plot.contours import plot_descent_paths, plot_gradient_field, plot_optimizer_grid
-from scratchnet.plot.curves import moving_average, plot_training_curves
+from scratchnet.plot.curves import (
+    moving_average,
+    plot_accuracy_panels,
+    plot_history_comparison,
+    plot_training_curves,
+)
+from scratchnet.plot.histograms import plot_activation_histograms
 from scratchnet.plot.saving import save_animation, save_figure
 from scratchnet.plot.surfaces import plot_surface_paths, plot_surface_views
 
 __all__ = [
-    "animate_race", "animate_surface_descent", "moving_average", "plot_descent_paths", "plot_gradient_field",
+    "animate_race", "animate_surface_descent", "moving_average", "plot_accuracy_panels",
+    "plot_activation_histograms", "plot_history_comparison", "plot_descent_paths", "plot_gradient_field",
     "plot_optimizer_grid", "plot_surface_paths", "plot_surface_views", "plot_training_curves",
     "save_animation", "save_figure",
 ]

@@ -56,3 +56,75 @@ def plot_training_curves(loss_history, train_acc, test_acc, iterations_per_epoch
     if title:
         fig.suptitle(title)
     return fig
+
+
+def plot_history_comparison(histories, title=None, smooth_window=20, loss_ylim=None, show_train_acc=False,
+                            log_loss=False):
+    """Runs side by side: smoothed training loss per iteration, and accuracy per epoch.
+
+    ``histories`` maps a label to a :class:`~scratchnet.training.History`. The loss is
+    a moving average over ``smooth_window`` iterations (raw mini-batch losses are too
+    noisy to compare), on a log axis with ``log_loss`` when losses span decades; the
+    right panel shows test accuracy, and train accuracy dashed when ``show_train_acc``.
+    """
+    from scratchnet.plot.style import color_for
+
+    if not histories:
+        raise ValueError("histories: expected at least one run, got none")
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
+    for index, (label, history) in enumerate(histories.items()):
+        color = color_for(label, index)
+        smooth = moving_average(history.train_loss, smooth_window)
+        start = len(history.train_loss) - smooth.size + 1
+        ax_loss.plot(np.arange(start, len(history.train_loss) + 1), smooth, color=color, lw=1.8, label=label)
+        epochs = np.arange(len(history.test_acc))
+        ax_acc.plot(epochs, history.test_acc, "-", color=color, lw=1.8, label=f"{label} (test)")
+        if show_train_acc:
+            ax_acc.plot(epochs, history.train_acc, "--", color=color, lw=1.2, label=f"{label} (train)")
+    ax_loss.set_xlabel("iteration")
+    ax_loss.set_ylabel(f"training loss ({smooth_window}-iteration moving average)")
+    if log_loss:
+        ax_loss.set_yscale("log")
+    if loss_ylim:
+        ax_loss.set_ylim(*loss_ylim)
+    ax_loss.legend()
+    ax_loss.grid(alpha=0.3)
+    ax_acc.set_xlabel("epoch")
+    ax_acc.set_ylabel("accuracy")
+    ax_acc.set_ylim(0, 1)
+    ax_acc.legend(loc="lower right", fontsize=8)
+    ax_acc.grid(alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_accuracy_panels(panels, ncols=4, title=None, styles=None):
+    """One small panel per entry of ``panels`` (title -> {label: accuracies per epoch}).
+
+    ``styles`` maps a label to matplotlib keyword arguments (color, linestyle, ...), so
+    the same label looks the same in every panel; the legend is shown once.
+    """
+    if not panels:
+        raise ValueError("panels: expected at least one panel, got none")
+    styles = styles or {}
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 2.7 * nrows), layout="constrained",
+                             squeeze=False, sharey=True)
+    for ax, (panel_title, curves) in zip(axes.flat, panels.items(), strict=False):  # spare panels removed below
+        for label, values in curves.items():
+            ax.plot(np.arange(len(values)), values, label=label, **styles.get(label, {}))
+        ax.set_title(panel_title, fontsize=9)
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.remove()
+    for ax in axes[:, 0]:
+        ax.set_ylabel("accuracy")
+    for ax in axes[-1]:
+        ax.set_xlabel("epoch")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
+    if title:
+        fig.suptitle(title)
+    return fig

@@ -10,7 +10,7 @@ OPTIMIZER_COLORS = {
     "RMSprop": "#9467bd",
     "Adam": "#ff7f0e",
 }
-FALLBACK_COLORS = ["#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"]
+FALLBACK_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 # A neutral background, white at the bottom of the valley, so every optimizer color stays
 # readable over it (a blue map swallows the blue Momentum path).
 CONTOUR_FILL = "Greys"

@@ -1,0 +1,44 @@
+"""Chapter 6.4: overfitting on 300 images, and two cures: weight decay and dropout.
+
+Book: "Deep Learning from Scratch", section 6.4, figures 6-20 to 6-23. A 7-layer ReLU
+network (six hidden layers of 100) trained on only 300 MNIST images soon fits them
+perfectly while test accuracy stalls far lower: overfitting. Weight decay
+(lambda = 0.1) and dropout (ratio 0.2) both narrow the gap between train and test.
+SGD, lr 0.01, batch 100.
+"""
+
+from scratchnet.cli import ChapterRun
+from scratchnet.datasets import load_mnist
+from scratchnet.networks import MultiLayerNet
+from scratchnet.optimizers import SGD
+from scratchnet.plot import plot_accuracy_panels
+from scratchnet.training import Trainer
+
+SETTINGS = {
+    "no regularization": {},
+    "weight decay (lambda 0.1)": {"weight_decay_lambda": 0.1},
+    "dropout (ratio 0.2)": {"use_dropout": True, "dropout_ratio": 0.2},
+}
+STYLES = {"train": {"color": "#1f77b4", "lw": 1.8}, "test": {"color": "#d62728", "lw": 1.8, "linestyle": "--"}}
+
+
+def main(argv=None):
+    run = ChapterRun(__doc__, __file__, argv)
+    (x_train, t_train), (x_test, t_test) = load_mnist()
+    epochs = 3 if run.quick else 200
+    panels = {}
+    for label, options in SETTINGS.items():
+        network = MultiLayerNet(784, [100] * 6, 10, seed=0, **options)
+        history = Trainer(network, SGD(lr=0.01), x_train[:300], t_train[:300], x_test, t_test, epochs=epochs,
+                          batch_size=100, seed=0, verbose=False).fit()
+        panels[label] = {"train": history.train_acc, "test": history.test_acc}
+        run.log(f"  {label:<26} train {history.train_acc[-1]:.3f}, test {history.test_acc[-1]:.3f}, "
+                f"gap {history.train_acc[-1] - history.test_acc[-1]:.3f}")
+    fig = plot_accuracy_panels(panels, ncols=3, styles=STYLES,
+                               title="300 training images: train vs test accuracy (the gap is overfitting)")
+    run.save(fig, "ch06_overfitting.png")
+    return run.finish()
+
+
+if __name__ == "__main__":
+    main()
