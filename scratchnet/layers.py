@@ -106,8 +106,10 @@ class Affine(Layer):
                 f"x: Affine expects input of shape (N, {self.W.shape[0]}) to match W "
                 f"{self.W.shape}, got {x.shape}"
             )
-        # One matrix product for all leading axes: numpy's stacked matmul would loop.
-        out = (x.reshape(-1, x.shape[-1]) @ self.W).reshape(x.shape[:-1] + (self.W.shape[1],))
+        if x.ndim == 2:
+            out = x @ self.W
+        else:  # one matrix product for all leading axes: numpy's stacked matmul would loop
+            out = (x.reshape(-1, x.shape[-1]) @ self.W).reshape(x.shape[:-1] + (self.W.shape[1],))
         return out if self.b is None else out + self.b
 
     def forward(self, x, train=False):
@@ -322,7 +324,7 @@ class LossLayer(Layer):
     """A last layer: ``forward(x, t)`` returns the batch-mean loss, ``backward(dout=1.0)``."""
 
     def _check_finite(self, loss):
-        if not np.all(np.isfinite(loss)):
+        if not np.isfinite(loss).all():
             raise NonFiniteLossError(
                 f"loss: expected a finite value, got {loss} (the scores reaching "
                 f"{type(self).__name__} hold NaN or infinity; the usual cause is a learning rate "
@@ -357,7 +359,8 @@ class SoftmaxWithLoss(LossLayer):
         n = self.y.shape[0]
         dx = self.y.copy()
         dx[np.arange(n), self.labels] -= 1.0
-        return dout * dx / n
+        dx *= dout / n
+        return dx
 
 
 class IdentityWithLoss(LossLayer):

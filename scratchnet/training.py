@@ -76,7 +76,7 @@ class _Progress:
         self.last_draw = 0.0
 
     def update(self, epoch, epochs, done, total, loss):
-        if not self.enabled or (time.monotonic() - self.last_draw < 0.1 and done < total):
+        if time.monotonic() - self.last_draw < 0.1 and done < total:
             return
         self.last_draw = time.monotonic()
         filled = int(30 * done / total)
@@ -173,7 +173,8 @@ class Trainer:
                 loss = self.train_step(self.x_train[batch], self.t_train[batch])
                 self.iteration += 1
                 self.history.train_loss.append(float(loss))
-                progress.update(epoch, self.epochs, start // self.batch_size + 1, self.iterations_per_epoch, loss)
+                if progress.enabled:
+                    progress.update(epoch, self.epochs, start // self.batch_size + 1, self.iterations_per_epoch, loss)
                 self._call("on_iteration_end", self.iteration)
             self.evaluate()
             progress.epoch_end(epoch, self.epochs, self.history.train_acc[-1], self.history.test_acc[-1])

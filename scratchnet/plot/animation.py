@@ -15,6 +15,16 @@ from scratchnet.plot.contours import draw_contours
 from scratchnet.plot.style import SURFACE_MAP, color_for
 
 
+def _freeze_layout(fig):
+    """Solve the layout once, for the background, and keep it for every frame.
+
+    Otherwise constrained layout is solved again for each saved frame (most of the cost
+    of drawing one), and the axes could shift as the frame's legend and text change.
+    """
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+
+
 def frame_steps(length, frames):
     """``frames`` step numbers from 0 to ``length - 1``, evenly spread (all steps if fewer)."""
     if frames is None or frames >= length:
@@ -44,6 +54,7 @@ def animate_race(objective, paths, frames=None, interval=80, title=None):
     fig, ax = plt.subplots(figsize=(7, 5.5), layout="constrained")
     draw_contours(ax, objective)
     ax.set_title(title or f"optimizers racing on {objective.formula}")
+    _freeze_layout(fig)
     camera = Camera(fig)
     camera.snap()  # the background, kept out of the frames so it stays drawn throughout
     snapshots = []
@@ -81,6 +92,7 @@ def animate_surface_descent(objective, path, label="descent", frames=None, inter
     ax.set_zlabel("f(x, y)")
     ax.view_init(elev=elev, azim=azim)
     ax.set_title(title or f"{label} on {objective.formula}")
+    _freeze_layout(fig)
     values = objective(path[:, 0], path[:, 1])
     heights = values + 0.01 * (np.nanmax(Z) - np.nanmin(Z))  # drawn just above the surface it lies on
     color = color_for(label)
