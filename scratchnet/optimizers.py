@@ -43,6 +43,13 @@ class Optimizer:
     def update(self, params, grads):  # pragma: no cover - every optimizer overrides it
         raise NotImplementedError
 
+    @staticmethod
+    def _state(store, key, like):
+        """The state array kept for ``key`` in ``store``, created as zeros on first use."""
+        if key not in store:
+            store[key] = np.zeros_like(like)
+        return store[key]
+
     def _keys(self, params, grads):
         missing = [key for key in params if key not in grads]
         if missing:
@@ -75,10 +82,10 @@ class Momentum(Optimizer):
 
     def update(self, params, grads):
         for key in self._keys(params, grads):
-            if key not in self.v:
-                self.v[key] = np.zeros_like(params[key])
-            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
-            params[key] += self.v[key]
+            v = self._state(self.v, key, params[key])
+            v *= self.momentum
+            v -= self.lr * grads[key]
+            params[key] += v
 
 
 class Nesterov(Optimizer):
@@ -95,11 +102,10 @@ class Nesterov(Optimizer):
 
     def update(self, params, grads):
         for key in self._keys(params, grads):
-            if key not in self.v:
-                self.v[key] = np.zeros_like(params[key])
-            self.v[key] *= self.momentum
-            self.v[key] -= self.lr * grads[key]
-            params[key] += self.momentum * self.momentum * self.v[key]
+            v = self._state(self.v, key, params[key])
+            v *= self.momentum
+            v -= self.lr * grads[key]
+            params[key] += self.momentum * self.momentum * v
             params[key] -= (1 + self.momentum) * self.lr * grads[key]
 
 
@@ -112,10 +118,9 @@ class AdaGrad(Optimizer):
 
     def update(self, params, grads):
         for key in self._keys(params, grads):
-            if key not in self.h:
-                self.h[key] = np.zeros_like(params[key])
-            self.h[key] += grads[key] * grads[key]
-            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + EPSILON)
+            h = self._state(self.h, key, params[key])
+            h += grads[key] * grads[key]
+            params[key] -= self.lr * grads[key] / (np.sqrt(h) + EPSILON)
 
 
 class RMSprop(Optimizer):
@@ -129,11 +134,10 @@ class RMSprop(Optimizer):
 
     def update(self, params, grads):
         for key in self._keys(params, grads):
-            if key not in self.h:
-                self.h[key] = np.zeros_like(params[key])
-            self.h[key] *= self.decay_rate
-            self.h[key] += (1 - self.decay_rate) * grads[key] * grads[key]
-            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + EPSILON)
+            h = self._state(self.h, key, params[key])
+            h *= self.decay_rate
+            h += (1 - self.decay_rate) * grads[key] * grads[key]
+            params[key] -= self.lr * grads[key] / (np.sqrt(h) + EPSILON)
 
 
 class Adam(Optimizer):
@@ -156,12 +160,11 @@ class Adam(Optimizer):
         self.iter += 1
         lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)
         for key in keys:
-            if key not in self.m:
-                self.m[key] = np.zeros_like(params[key])
-                self.v[key] = np.zeros_like(params[key])
-            self.m[key] += (1 - self.beta1) * (grads[key] - self.m[key])
-            self.v[key] += (1 - self.beta2) * (grads[key] ** 2 - self.v[key])
-            params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + EPSILON)
+            m = self._state(self.m, key, params[key])
+            v = self._state(self.v, key, params[key])
+            m += (1 - self.beta1) * (grads[key] - m)
+            v += (1 - self.beta2) * (grads[key] ** 2 - v)
+            params[key] -= lr_t * m / (np.sqrt(v) + EPSILON)
 
 
 OPTIMIZERS = {cls.__name__.lower(): cls for cls in (SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam)}
