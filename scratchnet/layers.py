@@ -30,6 +30,8 @@ class Layer:
 
     #: parameter name -> the array the layer computes with (empty for parameter-free layers)
     params: dict = {}
+    #: whether output column j depends only on input column j (activations)
+    elementwise = False
 
     @property
     def grads(self):
@@ -148,6 +150,8 @@ class Affine(Layer):
 
 
 class Relu(Layer):
+    elementwise = True  # output column j depends only on input column j
+
     r""":math:`y = \max(0, x)`; backward passes :math:`\delta` where :math:`x > 0`."""
 
     def __init__(self):
@@ -165,6 +169,8 @@ class Relu(Layer):
 
 
 class Sigmoid(Layer):
+    elementwise = True
+
     r""":math:`y = \sigma(x)`; backward: :math:`\delta\, y (1 - y)`."""
 
     def __init__(self):
@@ -182,6 +188,8 @@ class Sigmoid(Layer):
 
 
 class Tanh(Layer):
+    elementwise = True
+
     r""":math:`y = \tanh x`; backward: :math:`\delta\,(1 - y^2)`."""
 
     def __init__(self):
@@ -323,6 +331,9 @@ class BatchNormalization(Layer):
 class LossLayer(Layer):
     """A last layer: ``forward(x, t)`` returns the batch-mean loss, ``backward(dout=1.0)``."""
 
+    #: whether the loss is a sum of one term per output column
+    column_separable = False
+
     def _check_finite(self, loss):
         if not np.isfinite(loss).all():
             raise NonFiniteLossError(
@@ -366,11 +377,19 @@ class SoftmaxWithLoss(LossLayer):
 class IdentityWithLoss(LossLayer):
     r"""Identity output with squared error, for regression.
 
-    :math:`L = \frac{1}{N}\sum_n \frac{1}{2}\lVert x_n - t_n \rVert^2`;
-    :math:`\partial L/\partial x = (x - t)/N`. ``t`` is ``(N, D)``, or ``(N,)`` when ``D = 1``.
+    :math:`L = \frac{c}{N}\sum_n \lVert x_n - t_n \rVert^2` with ``factor`` :math:`c`:
+    :math:`\frac12` by default (the textbook's convention), 1 for the plain mean squared
+    error. :math:`\partial L/\partial x = 2c\,(x - t)/N`. ``t`` is ``(N, D)``, or ``(N,)``
+    when ``D = 1``. The loss is a sum over output columns, which the loss-landscape code
+    exploits (``column_separable``).
     """
 
-    def __init__(self):
+    column_separable = True
+
+    def __init__(self, factor=0.5):
+        if not factor > 0:
+            raise ValueError(f"factor: expected a positive number, got {factor}")
+        self.factor = float(factor)
         self.y = self.t = None
         self.loss = None
 
@@ -383,13 +402,13 @@ class IdentityWithLoss(LossLayer):
         return t
 
     def apply(self, x, t, train=False):
-        return mean_squared_error(x, self._targets(x, t))
+        return 2 * self.factor * mean_squared_error(x, self._targets(x, t))
 
     def forward(self, x, t, train=False):
         self.t = self._targets(x, t)
         self.y = x
-        self.loss = self._check_finite(mean_squared_error(x, self.t))
+        self.loss = self._check_finite(self.apply(x, self.t))
         return self.loss
 
     def backward(self, dout=1.0):
-        return dout * (self.y - self.t) / self.y.shape[0]
+        return dout * 2 * self.factor * (self.y - self.t) / self.y.shape[0]

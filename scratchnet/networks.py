@@ -52,6 +52,16 @@ class LayerNet:
             if attr == "W" and isinstance(self.layers[name], Affine)
         }
 
+    @property
+    def param_locations(self):
+        """Each ``params`` key's place: ``{"W1": (layer index, "W"), ...}``."""
+        return {key: (self._layer_index[name], attr) for key, (name, attr) in self._slots.items()}
+
+    @property
+    def decayed_keys(self):
+        """The keys whose arrays weight decay applies to (every ``W`` of an ``Affine``)."""
+        return sorted(self._decayed, key=list(self.params).index)
+
     # ---- forward and loss ---------------------------------------------------------
     def predict(self, x, train=False):
         """Scores before the loss layer, ``(N, output_size)``; caches for ``backward``."""
@@ -236,3 +246,39 @@ class MultiLayerNet(LayerNet):
                 layers.append((f"Dropout{i}", Dropout(dropout_ratio, seed=int(rng.integers(2**63)))))
         self.hidden_size_list = hidden_size_list
         super().__init__(layers, SoftmaxWithLoss(), keys, weight_decay_lambda)
+
+
+def build_network(sizes, activation="relu", weight_init_std="he", use_bias=True, output_activation=None,
+                  loss="softmax", squared_factor=0.5, seed=None, dtype=np.float64):
+    r"""A plain feed-forward :class:`LayerNet` from a list of layer widths.
+
+    ``sizes`` is ``[input, hidden..., output]``. Hidden layers use ``activation``; the
+    output passes through ``output_activation`` (``None``, ``"sigmoid"``, ``"tanh"``,
+    ``"relu"``) into the loss: ``"softmax"`` (``SoftmaxWithLoss``) or ``"squared"``
+    (``IdentityWithLoss(squared_factor)``, so :math:`L = \frac{c}{N}\sum_n \lVert y_n - t_n\rVert^2`).
+    Keys are ``W1, b1, W2, ...`` (no ``b`` keys without bias). For networks the
+    textbook classes do not cover, such as those of the loss-landscape chapters.
+    """
+    from scratchnet.layers import IdentityWithLoss
+
+    if activation not in ACTIVATIONS or (output_activation is not None and output_activation not in ACTIVATIONS):
+        raise ValueError(f"activation, output_activation: expected one of {sorted(ACTIVATIONS)}, got "
+                         f"{activation!r} and {output_activation!r}")
+    if loss not in ("softmax", "squared"):
+        raise ValueError(f"loss: expected 'softmax' or 'squared', got {loss!r}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes: expected at least [input, output], got {sizes}")
+    rng = np.random.default_rng(seed)
+    layers, keys = [], {}
+    for i in range(1, len(sizes)):
+        scale = _init_scale(weight_init_std, sizes[i - 1])
+        W = (scale * rng.standard_normal((sizes[i - 1], sizes[i]))).astype(dtype)
+        layers.append((f"Affine{i}", Affine(W, np.zeros(sizes[i], dtype=dtype) if use_bias else None)))
+        keys[f"W{i}"] = (f"Affine{i}", "W")
+        if use_bias:
+            keys[f"b{i}"] = (f"Affine{i}", "b")
+        kind = activation if i < len(sizes) - 1 else output_activation
+        if kind is not None:
+            layers.append((f"{kind.capitalize()}{i}", ACTIVATIONS[kind]()))
+    last = SoftmaxWithLoss() if loss == "softmax" else IdentityWithLoss(squared_factor)
+    return LayerNet(layers, last, keys)

@@ -5,14 +5,13 @@ Per iteration: take the next mini-batch (shuffled without replacement each epoch
 record the loss, call the callbacks. Per epoch: measure train and test accuracy.
 """
 
-import sys
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from scratchnet.landscape import params_to_vector
 from scratchnet.layers import NonFiniteLossError
+from scratchnet.progress import ProgressBar
 
 
 class TrainingDivergedError(ValueError):
@@ -65,30 +64,6 @@ class TrajectoryRecorder:
     @property
     def trajectory(self):
         return np.array(self.vectors)
-
-
-class _Progress:
-    """A one-line progress bar per epoch, drawn only on a terminal."""
-
-    def __init__(self, enabled, stream=None):
-        self.stream = stream or sys.stdout
-        self.enabled = enabled and hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.last_draw = 0.0
-
-    def update(self, epoch, epochs, done, total, loss):
-        if time.monotonic() - self.last_draw < 0.1 and done < total:
-            return
-        self.last_draw = time.monotonic()
-        filled = int(30 * done / total)
-        self.stream.write(f"\repoch {epoch}/{epochs} [{'#' * filled}{'.' * (30 - filled)}] "
-                          f"{done}/{total} loss {loss:.4f}")
-        self.stream.flush()
-
-    def epoch_end(self, epoch, epochs, train_acc, test_acc):
-        if self.enabled:
-            self.stream.write(f"\repoch {epoch}/{epochs}: train acc {train_acc:.4f}, test acc {test_acc:.4f}"
-                              + " " * 30 + "\n")
-            self.stream.flush()
 
 
 class Trainer:
@@ -162,11 +137,11 @@ class Trainer:
         return self.network.last_loss
 
     def fit(self):
-        progress = _Progress(self.verbose)
         self._call("on_train_begin")
         self.evaluate()
         n = len(self.x_train)
         for epoch in range(1, self.epochs + 1):
+            progress = ProgressBar(self.iterations_per_epoch, f"epoch {epoch}/{self.epochs}", self.verbose)
             order = self.rng.permutation(n)
             for start in range(0, n, self.batch_size):
                 batch = order[start:start + self.batch_size]
@@ -174,10 +149,11 @@ class Trainer:
                 self.iteration += 1
                 self.history.train_loss.append(float(loss))
                 if progress.enabled:
-                    progress.update(epoch, self.epochs, start // self.batch_size + 1, self.iterations_per_epoch, loss)
+                    progress.update(start // self.batch_size + 1, f"loss {loss:.4f}")
                 self._call("on_iteration_end", self.iteration)
             self.evaluate()
-            progress.epoch_end(epoch, self.epochs, self.history.train_acc[-1], self.history.test_acc[-1])
+            progress.finish(f"epoch {epoch}/{self.epochs}: train acc {self.history.train_acc[-1]:.4f}, "
+                            f"test acc {self.history.test_acc[-1]:.4f}")
             self._call("on_epoch_end", epoch)
         self._call("on_train_end")
         return self.history

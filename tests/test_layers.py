@@ -42,6 +42,7 @@ LAYER_TABLE = {
     "softmax-batch-1": (SoftmaxWithLoss, normal(1, 10), np.array([7]), False),
     "identity-loss": (IdentityWithLoss, normal(5, 3), normal(5, 3), False),
     "identity-loss-1d-targets": (IdentityWithLoss, normal(5, 1), normal(5), False),
+    "identity-loss-plain-mse": (lambda: IdentityWithLoss(factor=1.0), normal(5, 3), normal(5, 3), False),
 }
 
 
@@ -177,6 +178,14 @@ def test_loss_layers_reject_non_finite_scores():
         SoftmaxWithLoss().forward(np.array([[np.nan, 1.0]]), np.array([0]))
     with pytest.raises(ValueError):  # NonFiniteLossError is a ValueError
         IdentityWithLoss().forward(np.array([[np.inf]]), np.array([0.0]))
+
+
+def test_identity_loss_factor():
+    x, t = np.array([[1.0, 2.0], [3.0, 4.0]]), np.zeros((2, 2))
+    assert IdentityWithLoss().forward(x, t) == pytest.approx(0.5 * 30 / 2)
+    assert IdentityWithLoss(factor=1.0).forward(x, t) == pytest.approx(30 / 2)
+    with pytest.raises(ValueError, match="factor: expected a positive number"):
+        IdentityWithLoss(factor=0)
 
 
 def test_softmax_with_loss_rejects_bad_labels():

@@ -1,0 +1,307 @@
+r"""Loss along a line and over a plane in parameter space, fast and exact.
+
+The naive way (:func:`loss_grid_naive`) sets the parameters, runs the network over all
+the data, and repeats that once per grid point. :class:`PlaneEvaluator` computes the
+same numbers with the network's structure:
+
+1. Layers before the first layer a direction moves see unchanged parameters, so their
+   output is computed once.
+2. That first moving layer is an ``Affine``, and its output is linear in the grid
+   coordinates: :math:`x(W + \alpha D_1 + \beta D_2) = xW + \alpha\,xD_1 + \beta\,xD_2`.
+   Three products serve the whole grid.
+3. The remaining layers run on many grid points at once, as one stacked array (an
+   ``Affine`` that also moves gets its own weights per point).
+4. When only elementwise activations and a loss that sums over output columns follow
+   (a sigmoid output with squared error), the output columns that no direction moves
+   add a constant, computed once; only the moving columns are evaluated per point.
+
+Grid points are processed in chunks of a fixed size. An ``executor`` runs the same
+chunks in other processes, so its results equal the serial ones bit for bit.
+"""
+
+import copy
+import hashlib
+import json
+import os
+import warnings
+
+import numpy as np
+
+from scratchnet.fileio import atomic_path
+from scratchnet.functions import _labels_as_indices
+from scratchnet.landscape.directions import params_to_vector, split_vector, vector_to_params
+from scratchnet.layers import Affine
+from scratchnet.progress import ProgressBar
+
+
+class LandscapeWarning(UserWarning):
+    """Some grid points have no finite loss; they are left as NaN (gaps in a figure)."""
+
+
+def _check_coordinates(values, argument):
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values)):
+        raise ValueError(f"{argument}: expected a non-empty 1-D array of finite grid coordinates, got {values!r}")
+    return values
+
+
+class PlaneEvaluator:
+    r"""Evaluates :math:`L(c + \alpha d_1 + \beta d_2)` for many :math:`(\alpha, \beta)` at once.
+
+    ``center``, ``d1``, ``d2`` are vectors of length P (``params`` order). The network
+    is copied (its own parameters are never touched) and set to ``center``. Evaluation
+    is in test mode (``train=False``) unless asked otherwise. With ``accuracy`` it also
+    returns the accuracy at each point (which needs every output column).
+    """
+
+    def __init__(self, network, x, t, center, d1, d2, train=False, accuracy=False, chunk_bytes=48 * 2**20):
+        self.accuracy = accuracy
+        self.net = copy.deepcopy(network)
+        vector_to_params(np.asarray(center, dtype=float), self.net.params)
+        self.t, self.train = t, train
+        self.directions = (split_vector(d1, network.params, "d1"), split_vector(d2, network.params, "d2"))
+        self.layers = list(self.net.layers.values())
+        moving = {}  # layer index -> {parameter name: (D1 piece, D2 piece)}
+        for key, (index, attr) in self.net.param_locations.items():
+            pieces = (self.directions[0][key], self.directions[1][key])
+            if np.any(pieces[0]) or np.any(pieces[1]):
+                moving.setdefault(index, {})[attr] = pieces
+        self.moving = moving
+        self.first = min(moving) if moving else len(self.layers)
+        x = np.asarray(x)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for layer in self.layers[: self.first]:
+                x = layer.apply(x, train)
+        self.n = x.shape[0]
+        self.first_input = x
+        self._prepare_linear_terms()
+        self._prepare_decay(center)
+        widest = max([np.shape(x)[-1]] + [layer.W.shape[1] for layer in self.layers if isinstance(layer, Affine)])
+        self.chunk = max(1, int(chunk_bytes // (3 * 8 * self.n * widest)))
+
+    def _prepare_linear_terms(self):
+        """``base``, ``P1``, ``P2`` of the first moving layer (when it is an ``Affine``)."""
+        self.linear = self.first < len(self.layers) and isinstance(self.layers[self.first], Affine)
+        self.columns = None
+        if not self.linear:
+            return
+        layer, pieces = self.layers[self.first], self.moving[self.first]
+        x = self.first_input
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.base = layer.apply(x)
+            terms = []
+            for which in (0, 1):
+                term = x @ pieces["W"][which] if "W" in pieces else np.zeros_like(self.base)
+                terms.append(term + pieces["b"][which] if "b" in pieces else term)
+        self.p1, self.p2 = terms
+        self.first_input = None  # no longer needed; keeps the evaluator small to send to workers
+        suffix = self.layers[self.first + 1:]
+        separable = getattr(self.net.last_layer, "column_separable", False)
+        if all(layer.elementwise for layer in suffix) and separable and not self.accuracy:
+            touched = np.any(self.p1 != 0, axis=0) | np.any(self.p2 != 0, axis=0)
+            if not touched.all():
+                self._prepare_columns(np.flatnonzero(touched), np.flatnonzero(~touched))
+
+    def _prepare_columns(self, columns, others):
+        """Only ``columns`` move: the loss of the other output columns is one constant."""
+        targets = np.asarray(self.t).reshape(self.n, -1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            rest = self.base[:, others]
+            for layer in self.layers[self.first + 1:]:
+                rest = layer.apply(rest, self.train)
+            self.constant = float(self.net.last_layer.apply(rest, targets[:, others])) if others.size else 0.0
+        self.columns, self.column_targets = columns, targets[:, columns]
+        self.base, self.p1, self.p2 = self.base[:, columns], self.p1[:, columns], self.p2[:, columns]
+
+    def _prepare_decay(self, center):
+        r""":math:`\frac\lambda2\lVert C + \alpha D_1 + \beta D_2\rVert^2` as a quadratic in :math:`\alpha, \beta`."""
+        lam = self.net.weight_decay_lambda
+        self.decay = None
+        if not lam:
+            return
+        c = split_vector(center, self.net.params, "center")
+        d1, d2 = self.directions
+        keys = self.net.decayed_keys
+        dot = lambda a, b: sum(float(np.sum(a[k] * b[k])) for k in keys)  # noqa: E731
+        self.decay = 0.5 * lam * np.array([dot(c, c), 2 * dot(c, d1), 2 * dot(c, d2), dot(d1, d1),
+                                           2 * dot(d1, d2), dot(d2, d2)])
+
+    def _set_point(self, layer, pieces, a, b, originals):
+        for attr, (p1, p2) in pieces.items():
+            layer.params[attr][...] = originals[attr] + a * p1 + b * p2
+
+    def _moving_apply(self, index, z, alphas, betas):
+        """Layer ``index``, whose parameters move, applied with each point's own parameters."""
+        layer, pieces = self.layers[index], self.moving[index]
+        if isinstance(layer, Affine) and z.ndim == 3:
+            d1_W, d2_W = pieces.get("W", (0.0, 0.0))
+            W = layer.W + alphas[:, None, None] * d1_W + betas[:, None, None] * d2_W  # one W per point
+            out = np.matmul(z, np.broadcast_to(W, (len(alphas),) + layer.W.shape))
+            if layer.b is not None:
+                d1_b, d2_b = pieces.get("b", (0.0, 0.0))
+                out += (layer.b + alphas[:, None] * d1_b + betas[:, None] * d2_b)[:, None, :]
+            return out
+        # Any other layer: set each point's parameters in turn (readable, slower), then restore.
+        originals = {attr: layer.params[attr].copy() for attr in pieces}
+        outputs = []
+        try:
+            for g, (a, b) in enumerate(zip(alphas, betas, strict=True)):
+                self._set_point(layer, pieces, a, b, originals)
+                outputs.append(layer.apply(z[g] if z.ndim == 3 else z, self.train))
+        finally:
+            for attr, original in originals.items():
+                layer.params[attr][...] = original
+        return np.stack(outputs)
+
+    def evaluate(self, alphas, betas):
+        """Losses (and accuracies, if the evaluator was made with ``accuracy``) at ``(alphas[i], betas[i])``."""
+        alphas, betas = np.asarray(alphas, dtype=float), np.asarray(betas, dtype=float)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if self.first == len(self.layers):  # no direction moves anything
+                z = np.broadcast_to(self.first_input, (len(alphas),) + self.first_input.shape)
+                start = len(self.layers)
+            elif self.linear:
+                z = self.base + alphas[:, None, None] * self.p1 + betas[:, None, None] * self.p2
+                start = self.first + 1
+            else:
+                z = self._moving_apply(self.first, self.first_input, alphas, betas)
+                start = self.first + 1
+            for index in range(start, len(self.layers)):
+                z = self._moving_apply(index, z, alphas, betas) if index in self.moving else \
+                    self.layers[index].apply(z, self.train)
+            if self.columns is not None:
+                losses = self.net.last_layer.apply(z, self.column_targets) + self.constant
+            else:
+                losses = self.net.last_layer.apply(z, self.t)
+            if self.decay is not None:
+                q = self.decay
+                losses = losses + (q[0] + q[1] * alphas + q[2] * betas + q[3] * alphas**2
+                                   + q[4] * alphas * betas + q[5] * betas**2)
+        losses = np.asarray(losses, dtype=float)
+        if not self.accuracy:
+            return losses
+        labels = _labels_as_indices(self.t, z.shape[-1])
+        return losses, np.mean(np.argmax(z, axis=-1) == labels, axis=-1)
+
+    def evaluate_chunks(self, alphas, betas, chunks):
+        """Evaluate each ``(start, stop)`` slice of the flat point arrays; results concatenated."""
+        results = [self.evaluate(alphas[start:stop], betas[start:stop]) for start, stop in chunks]
+        if self.accuracy:
+            return np.concatenate([r[0] for r in results]), np.concatenate([r[1] for r in results])
+        return np.concatenate(results)
+
+
+def loss_grid_naive(network, x, t, center, d1, d2, alphas, betas, train=False):
+    """The readable reference: set the parameters, run the whole network, for every grid point.
+
+    Returns ``Z`` with ``Z[j, i] = L(center + alphas[i] d1 + betas[j] d2)``. The
+    network's own parameters are restored afterwards.
+    """
+    alphas, betas = _check_coordinates(alphas, "alphas"), _check_coordinates(betas, "betas")
+    center, d1, d2 = (np.asarray(v, dtype=float) for v in (center, d1, d2))
+    for name, vector in (("center", center), ("d1", d1), ("d2", d2)):
+        split_vector(vector, network.params, name)
+    saved = params_to_vector(network.params)
+    Z = np.empty((len(betas), len(alphas)))
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for j, b in enumerate(betas):
+                for i, a in enumerate(alphas):
+                    vector_to_params(center + a * d1 + b * d2, network.params)
+                    Z[j, i] = network.evaluate_loss(x, t, train=train)
+    finally:
+        vector_to_params(saved, network.params)
+    return Z
+
+
+def _fingerprint(network, arrays, settings):
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
+    digest.update(repr([(name, type(layer).__name__) for name, layer in network.layers.items()]).encode())
+    for array in arrays:
+        array = np.ascontiguousarray(array)
+        digest.update(str((array.dtype.str, array.shape)).encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def loss_grid(network, x, t, center, d1, d2, alphas, betas, accuracy=False, executor=None, cache=None,
+              progress=False, train=False):
+    """``Z[j, i] = L(center + alphas[i] d1 + betas[j] d2)``, shape ``(len(betas), len(alphas))``.
+
+    Equal to :func:`loss_grid_naive` to rounding (tests hold it to 1e-10 relative), much
+    faster. ``accuracy=True`` also returns the accuracy at each point. ``executor`` (any
+    ``concurrent.futures.Executor``) splits the grid across workers with identical
+    results. ``cache`` is a ``.npz`` path: a grid computed with the same network,
+    data, directions and coordinates is loaded instead of recomputed. ``progress`` draws
+    a progress bar on a terminal. Points whose loss is not finite are NaN, with a
+    :class:`LandscapeWarning`.
+    """
+    alphas, betas = _check_coordinates(alphas, "alphas"), _check_coordinates(betas, "betas")
+    vectors = [np.asarray(v, dtype=float) for v in (center, d1, d2)]
+    for name, vector in zip(("center", "d1", "d2"), vectors, strict=True):
+        split_vector(vector, network.params, name)
+    key = None
+    if cache is not None:
+        key = _fingerprint(network, [np.asarray(x), np.asarray(t), *vectors, alphas, betas],
+                           {"accuracy": accuracy, "train": train})
+        stored = _load_cached(cache, key)
+        if stored is not None:
+            return (stored["Z"], stored["accuracy"]) if accuracy else stored["Z"]
+    evaluator = PlaneEvaluator(network, x, t, *vectors, train=train, accuracy=accuracy)
+    A, B = np.meshgrid(alphas, betas)
+    flat_a, flat_b = A.ravel(), B.ravel()
+    chunks = [(start, min(start + evaluator.chunk, flat_a.size)) for start in range(0, flat_a.size, evaluator.chunk)]
+    bar = ProgressBar(len(chunks), f"loss grid {len(betas)}x{len(alphas)}", progress)
+    if executor is None:
+        results = []
+        for done, chunk in enumerate(chunks, 1):
+            results.append(evaluator.evaluate_chunks(flat_a, flat_b, [chunk]))
+            bar.update(done)
+    else:
+        groups = np.array_split(np.arange(len(chunks)), min(len(chunks), os.cpu_count() or 2))
+        futures = [executor.submit(evaluator.evaluate_chunks, flat_a, flat_b, [chunks[i] for i in group])
+                   for group in groups if len(group)]
+        results = []
+        for done, future in enumerate(futures, 1):
+            results.append(future.result())
+            bar.update(done * len(chunks) // len(futures))
+    bar.finish(f"loss grid {len(betas)}x{len(alphas)}: done")
+    if accuracy:
+        Z = np.concatenate([r[0] for r in results]).reshape(A.shape)
+        acc = np.concatenate([r[1] for r in results]).reshape(A.shape)
+    else:
+        Z, acc = np.concatenate(results).reshape(A.shape), None
+    bad = ~np.isfinite(Z)
+    if bad.any():
+        Z[bad] = np.nan
+        warnings.warn(f"{int(bad.sum())} of {Z.size} grid points have no finite loss (it overflowed); "
+                      f"they are NaN and show as gaps", LandscapeWarning, stacklevel=2)
+    if cache is not None:
+        _save_cached(cache, key, Z, acc)
+    return (Z, acc) if accuracy else Z
+
+
+def loss_line(network, x, t, center, direction, alphas, accuracy=False, cache=None, progress=False, train=False):
+    """``L(center + a * direction)`` for each ``a`` of ``alphas`` (and the accuracy, if asked)."""
+    zero = np.zeros_like(np.asarray(direction, dtype=float))
+    result = loss_grid(network, x, t, center, direction, zero, alphas, [0.0], accuracy=accuracy, cache=cache,
+                       progress=progress, train=train)
+    return (result[0][0], result[1][0]) if accuracy else result[0]
+
+
+def _load_cached(path, key):
+    if not os.path.isfile(path):
+        return None
+    with np.load(path, allow_pickle=False) as stored:
+        if str(stored["key"]) != key:
+            return None
+        return {"Z": stored["Z"], "accuracy": stored["accuracy"] if "accuracy" in stored else None}
+
+
+def _save_cached(path, key, Z, acc):
+    arrays = {"key": np.array(key), "Z": Z}
+    if acc is not None:
+        arrays["accuracy"] = acc
+    with atomic_path(path) as temporary:
+        with open(temporary, "wb") as handle:
+            np.savez(handle, **arrays)
