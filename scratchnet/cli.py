@@ -33,6 +33,7 @@ class ChapterRun:
         parser.add_argument("--show", action="store_true", help="show figures in windows instead of only saving")
         parser.add_argument("--out", type=Path, default=Path(script).resolve().parent.parent / "figures",
                             help="folder for the figures (default: figures/ beside chapters/)")
+        parser.add_argument("--no-cache", action="store_true", help="recompute loss grids instead of loading them")
         self.args = parser.parse_args(argv)
         self.quick, self.show, self.out = self.args.quick, self.args.show, self.args.out
         import matplotlib
@@ -40,6 +41,12 @@ class ChapterRun:
         if not self.show:
             matplotlib.use("Agg")
         self.written = []
+
+    def cache_path(self, name):
+        """Where to keep a computed grid (``out/.cache/name.npz``), or ``None`` with ``--no-cache`` or ``--quick``."""
+        if self.args.no_cache or self.quick:
+            return None
+        return self.out / ".cache" / f"{name}.npz"
 
     def log(self, message):
         print(message, flush=True)

@@ -116,8 +116,12 @@ OBJECTIVES = {
 
 
 def get_objective(name):
-    """An objective by name: bowl, sphere, rosenbrock, beale, himmelblau, saddle, rastrigin."""
-    if isinstance(name, Objective):
+    """An objective by name: bowl, sphere, rosenbrock, beale, himmelblau, saddle, rastrigin.
+
+    Anything that already has a ``gradient`` method (an :class:`Objective`, a
+    :class:`~scratchnet.landscape.WeightSlice`) is returned as it is.
+    """
+    if hasattr(name, "gradient"):
         return name
     if name not in OBJECTIVES:
         raise ValueError(f"name: expected one of {', '.join(OBJECTIVES)}, got {name!r}")

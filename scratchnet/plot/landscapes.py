@@ -1,0 +1,240 @@
+"""Loss landscapes of networks: surfaces, contour maps, interpolation curves, descent animations.
+
+Grids come from :mod:`scratchnet.landscape` as ``(alphas, betas, Z)`` with
+``Z[j, i] = L(alphas[i], betas[j])``. Cells that are NaN (a loss that overflowed) are
+drawn as gaps, with a warning, never a crash.
+"""
+
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+from celluloid import Camera
+from matplotlib.animation import ArtistAnimation
+from matplotlib.colors import LogNorm
+
+from scratchnet.plot.animation import _freeze_layout, frame_steps
+from scratchnet.plot.style import FALLBACK_COLORS
+
+
+def _masked(Z, where="Z"):
+    Z = np.asarray(Z, dtype=float)
+    if Z.ndim != 2 or Z.size == 0:
+        raise ValueError(f"{where}: expected a non-empty 2-D grid (len(betas), len(alphas)), got shape {Z.shape}")
+    bad = ~np.isfinite(Z)
+    if bad.all():
+        raise ValueError(f"{where}: every grid value is NaN or infinite; there is nothing to draw")
+    if bad.any():
+        warnings.warn(f"{where}: {int(bad.sum())} of {Z.size} grid values are not finite; drawn as gaps",
+                      UserWarning, stacklevel=3)
+    return np.ma.masked_invalid(Z)
+
+
+def _check_grid(alphas, betas, Z):
+    Z = _masked(Z)
+    if Z.shape != (len(betas), len(alphas)):
+        raise ValueError(f"Z: expected shape (len(betas), len(alphas)) = ({len(betas)}, {len(alphas)}), "
+                         f"got {Z.shape}")
+    return Z
+
+
+def _wide_range(Z):
+    """Whether the loss spans so many orders of magnitude that a log color scale reads better."""
+    low, high = float(Z.min()), float(Z.max())
+    return low > 0 and high / low > 50
+
+
+def draw_landscape_contour(ax, alphas, betas, Z, cmap="viridis", levels=30, colorbar=True, label="loss"):
+    """Filled contours of ``Z`` (log-colored when it spans decades) with lines over them."""
+    Z = _check_grid(alphas, betas, Z)
+    A, B = np.meshgrid(alphas, betas)
+    if _wide_range(Z):
+        level_values = np.geomspace(Z.min(), Z.max(), levels)
+        fill = ax.contourf(A, B, Z, levels=level_values, cmap=cmap, norm=LogNorm())
+    else:
+        level_values = np.linspace(Z.min(), Z.max(), levels)
+        fill = ax.contourf(A, B, Z, levels=level_values, cmap=cmap)
+    ax.contour(A, B, Z, levels=level_values[::3], colors="white", linewidths=0.5, alpha=0.5)
+    ax.set_xlim(alphas[0], alphas[-1])  # paths that leave the grid are clipped, not allowed to stretch it
+    ax.set_ylim(betas[0], betas[-1])
+    if colorbar:
+        bar = ax.figure.colorbar(fill, ax=ax, shrink=0.85, format="%.3g",
+                                 label=label + (" (log scale)" if _wide_range(Z) else ""))
+        if not _wide_range(Z):
+            bar.set_ticks(np.linspace(float(Z.min()), float(Z.max()), 6))
+    return fill
+
+
+def draw_landscape_surface(ax, alphas, betas, Z, cmap="viridis", alpha=0.8, zlabel="loss"):
+    """The grid as a 3D surface (gaps where ``Z`` is NaN)."""
+    Z = _check_grid(alphas, betas, Z)
+    A, B = np.meshgrid(alphas, betas)
+    surface = ax.plot_surface(A, B, Z.filled(np.nan), cmap=cmap, alpha=alpha, linewidth=0, antialiased=True,
+                              rstride=1, cstride=1, vmin=Z.min(), vmax=Z.max(), zorder=1)
+    ax.set_xlim(alphas[0], alphas[-1])
+    ax.set_ylim(betas[0], betas[-1])
+    ax.set_zlabel(zlabel)
+    return surface
+
+
+def plot_surfaces(panels, cmap="viridis", xlabel="alpha", ylabel="beta", zlabel="loss", title=None,
+                  elev=30, azim=-60):
+    """3D surfaces side by side; ``panels`` maps a title to ``(alphas, betas, Z)``."""
+    if not panels:
+        raise ValueError("panels: expected at least one (alphas, betas, Z) grid, got none")
+    fig = plt.figure(figsize=(6.5 * len(panels), 5.5), layout="constrained")
+    for index, (panel_title, (alphas, betas, Z)) in enumerate(panels.items(), start=1):
+        ax = fig.add_subplot(1, len(panels), index, projection="3d")
+        surface = draw_landscape_surface(ax, alphas, betas, Z, cmap=cmap, alpha=0.95, zlabel=zlabel)
+        fig.colorbar(surface, ax=ax, shrink=0.55, pad=0.08, label=zlabel)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_title(panel_title)
+        ax.view_init(elev=elev, azim=azim)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_landscape(alphas, betas, Z, path=None, path_heights=None, cmap="viridis", xlabel="alpha",
+                   ylabel="beta", title=None, path_label="path", note=None, elev=35, azim=-60):
+    """Contour map and 3D surface of one grid, with an optional path drawn on both.
+
+    ``path`` is ``(k, 2)`` in grid coordinates; ``path_heights`` its loss values (the
+    path lies on the surface when they are the surface's own values). ``note`` is
+    written under the figure, e.g. to say what the heights are.
+    """
+    fig = plt.figure(figsize=(14, 5.8), layout="constrained")
+    ax_contour = fig.add_subplot(1, 2, 1)
+    draw_landscape_contour(ax_contour, alphas, betas, Z, cmap=cmap)
+    ax_contour.set_xlabel(xlabel)
+    ax_contour.set_ylabel(ylabel)
+    ax_surface = fig.add_subplot(1, 2, 2, projection="3d", computed_zorder=False)
+    draw_landscape_surface(ax_surface, alphas, betas, Z, cmap=cmap, alpha=0.7)
+    ax_surface.set_xlabel(xlabel)
+    ax_surface.set_ylabel(ylabel)
+    ax_surface.view_init(elev=elev, azim=azim)
+    if path is not None:
+        path = np.asarray(path)
+        ax_contour.plot(path[:, 0], path[:, 1], "-", color="white", lw=3.5, zorder=3)
+        ax_contour.plot(path[:, 0], path[:, 1], "-o", color="#d62728", lw=1.8, ms=3, label=path_label, zorder=4)
+        ax_contour.plot(*path[0], "o", ms=9, mfc="none", mec="white", mew=2.5, zorder=5, label="start")
+        ax_contour.plot(*path[-1], "*", ms=15, color="gold", mec="black", zorder=5, label="end")
+        ax_contour.legend(loc="upper right", fontsize=9)
+        if path_heights is not None:
+            heights = np.asarray(path_heights)
+            ax_surface.plot(path[:, 0], path[:, 1], heights, "-", color="black", lw=4, zorder=9)
+            ax_surface.plot(path[:, 0], path[:, 1], heights, "-o", color="#d62728", lw=2, ms=3, zorder=10)
+            ax_surface.scatter(*path[-1], heights[-1], marker="*", s=200, color="gold", edgecolor="black",
+                               depthshade=False, zorder=11)
+    if title:
+        fig.suptitle(title)
+    if note:
+        fig.text(0.5, -0.01, note, ha="center", va="top", fontsize=9, style="italic")
+    return fig
+
+
+def plot_interpolation(alphas, losses, accuracies=None, title=None, markers=(0.0, 1.0),
+                       marker_labels=("initial", "trained")):
+    r"""Loss (log scale) and accuracy along :math:`\theta(a) = (1 - a)\,\theta_0 + a\,\theta_1`.
+
+    ``losses`` and ``accuracies`` map a label (``"train"``, ``"test"``) to values per
+    ``alphas``. Dotted lines mark ``a = 0`` and ``a = 1``.
+    """
+    if not losses:
+        raise ValueError("losses: expected at least one curve, got none")
+    fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
+    colors = iter(FALLBACK_COLORS)
+    handles = []
+    for label, values in losses.items():
+        (line,) = ax.semilogy(alphas, values, "-", color=next(colors), lw=2, label=f"{label} loss")
+        handles.append(line)
+    ax.set_xlabel(r"$a$ in $\theta(a) = (1 - a)\,\theta_{\mathrm{initial}} + a\,\theta_{\mathrm{trained}}$")
+    ax.set_ylabel("loss (log scale)")
+    ax.grid(alpha=0.3, which="both")
+    if accuracies:
+        twin = ax.twinx()
+        for label, values in accuracies.items():
+            (line,) = twin.plot(alphas, values, "--", color=next(colors), lw=1.8, label=f"{label} accuracy")
+            handles.append(line)
+        twin.set_ylabel("accuracy")
+        twin.set_ylim(0, 1.02)
+    for position, name in zip(markers, marker_labels, strict=True):
+        ax.axvline(position, color="0.3", linestyle=":", lw=1)
+        ax.text(position, 1.01, name, transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=9)
+    ax.legend(handles=handles, loc="center left", fontsize=9)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def animate_landscape_descent(alphas, betas, Z, paths, heights, cmap="viridis", frames=None, interval=100,
+                              xlabel="alpha", ylabel="beta", title=None, elev=35, azim=-60, step_name="step"):
+    """Points descending the surface and the contour map together, one frame per step.
+
+    ``paths`` maps a label to ``(k, 2)`` coordinates and ``heights`` the same labels to
+    ``k`` loss values. The surface and contours are drawn once; each frame adds the
+    trails so far, the current points and a counter. Returns an ``ArtistAnimation``.
+    """
+    if not paths or set(paths) != set(heights):
+        raise ValueError("paths, heights: expected the same non-empty set of labels in both")
+    paths = {label: np.asarray(path) for label, path in paths.items()}
+    fig = plt.figure(figsize=(13, 5.6), layout="constrained")
+    ax_surface = fig.add_subplot(1, 2, 1, projection="3d", computed_zorder=False)
+    draw_landscape_surface(ax_surface, alphas, betas, Z, cmap=cmap, alpha=0.65)
+    ax_surface.set_xlabel(xlabel)
+    ax_surface.set_ylabel(ylabel)
+    ax_surface.view_init(elev=elev, azim=azim)
+    ax_contour = fig.add_subplot(1, 2, 2)
+    draw_landscape_contour(ax_contour, alphas, betas, Z, cmap=cmap)
+    ax_contour.set_xlabel(xlabel)
+    ax_contour.set_ylabel(ylabel)
+    if title:
+        fig.suptitle(title)
+    _freeze_layout(fig)
+    camera = Camera(fig)
+    camera.snap()  # surface and contours: drawn once, kept out of the frames
+    colors = {label: color for label, color in zip(paths, ["#d62728", "#ff7f0e", "#e377c2", "#17becf"] * 4,
+                                                           strict=False)}
+    snapshots = []
+    for step in frame_steps(max(len(p) for p in paths.values()), frames):
+        handles = []
+        for label, path in paths.items():
+            upto = min(step, len(path) - 1)
+            z = np.asarray(heights[label])[: upto + 1]
+            color = colors[label]
+            ax_surface.plot(path[: upto + 1, 0], path[: upto + 1, 1], z, "-", color="black", lw=3.5, zorder=9)
+            ax_surface.plot(path[: upto + 1, 0], path[: upto + 1, 1], z, "-", color=color, lw=2, zorder=10)
+            ax_surface.scatter(path[upto, 0], path[upto, 1], z[-1], s=80, color=color, edgecolor="black",
+                               depthshade=False, zorder=11)
+            ax_contour.plot(path[: upto + 1, 0], path[: upto + 1, 1], "-", color="white", lw=3.5)
+            (trail,) = ax_contour.plot(path[: upto + 1, 0], path[: upto + 1, 1], "-", color=color, lw=2,
+                                       label=label)
+            ax_contour.plot(path[upto, 0], path[upto, 1], "o", color=color, ms=8, mec="black")
+            handles.append(trail)
+        ax_contour.legend(handles=handles, loc="upper right", fontsize=8)
+        ax_contour.text(0.02, 0.96, f"{step_name} {step}", transform=ax_contour.transAxes, va="top",
+                        bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85})
+        snapshots.append(camera.snap())
+    return ArtistAnimation(fig, snapshots, interval=interval, blit=False)
+
+
+def plot_landscape_rows(panels, cmap="viridis", xlabel="alpha", ylabel="beta", title=None, elev=35, azim=-60):
+    """One row per grid (``panels``: title -> ``(alphas, betas, Z)``): its contour map beside its surface."""
+    if not panels:
+        raise ValueError("panels: expected at least one (alphas, betas, Z) grid, got none")
+    fig = plt.figure(figsize=(13, 5.2 * len(panels)), layout="constrained")
+    for row, (panel_title, (alphas, betas, Z)) in enumerate(panels.items()):
+        ax_contour = fig.add_subplot(len(panels), 2, 2 * row + 1)
+        draw_landscape_contour(ax_contour, alphas, betas, Z, cmap=cmap)
+        ax_contour.set_title(f"{panel_title}: contours")
+        ax_surface = fig.add_subplot(len(panels), 2, 2 * row + 2, projection="3d")
+        draw_landscape_surface(ax_surface, alphas, betas, Z, cmap=cmap, alpha=0.9)
+        ax_surface.set_title(f"{panel_title}: surface")
+        ax_surface.view_init(elev=elev, azim=azim)
+        for ax in (ax_contour, ax_surface):
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel(ylabel)
+    if title:
+        fig.suptitle(title)
+    return fig
