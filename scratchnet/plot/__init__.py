@@ -24,9 +24,9 @@ from scratchnet.plot.saving import save_animation, save_figure
 from scratchnet.plot.surfaces import plot_surface_paths, plot_surface_views
 
 __all__ = [
-    "animate_landscape_descent", "animate_race", "animate_surface_descent", "moving_average", "plot_accuracy_panels",
-    "plot_activation_histograms", "plot_history_comparison", "plot_interpolation", "plot_landscape", "plot_landscape_rows",
-    "plot_surfaces", "plot_descent_paths", "plot_gradient_field",
-    "plot_optimizer_grid", "plot_surface_paths", "plot_surface_views", "plot_training_curves",
+    "animate_landscape_descent", "animate_race", "animate_surface_descent", "moving_average",
+    "plot_accuracy_panels", "plot_activation_histograms", "plot_descent_paths", "plot_gradient_field",
+    "plot_history_comparison", "plot_interpolation", "plot_landscape", "plot_landscape_rows",
+    "plot_optimizer_grid", "plot_surface_paths", "plot_surface_views", "plot_surfaces", "plot_training_curves",
     "save_animation", "save_figure",
 ]
