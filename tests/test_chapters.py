@@ -92,6 +92,9 @@ EXPECTED = {
     "ch_landscape_1_two_weights": ["landscape_two_weights.png", "landscape_two_weights_descent.*"],
     "ch_landscape_2_interpolation": ["landscape_interpolation.png"],
     "ch_landscape_3_random_plane": ["landscape_random_plane.png"],
+    "ch_landscape_4_trajectory": ["landscape_trajectory.png", "landscape_trajectory_curves.png",
+                                  "landscape_trajectory_descent.*"],
+    "ch_landscape_5_one_neuron": ["landscape_one_neuron.png", "landscape_one_neuron_descent.*"],
 }
 
 

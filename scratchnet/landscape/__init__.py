@@ -14,10 +14,18 @@ from scratchnet.landscape.directions import (
     split_vector,
     vector_to_params,
 )
-from scratchnet.landscape.grid import LandscapeWarning, PlaneEvaluator, loss_grid, loss_grid_naive, loss_line
+from scratchnet.landscape.grid import (
+    LandscapeWarning,
+    PlaneEvaluator,
+    loss_grid,
+    loss_grid_naive,
+    loss_line,
+    loss_points,
+)
 from scratchnet.landscape.slices import WeightSlice
 
 __all__ = [
-    "LandscapeWarning", "PlaneEvaluator", "loss_grid", "loss_grid_naive", "loss_line", "params_to_vector",
+    "LandscapeWarning", "PlaneEvaluator", "loss_grid", "loss_grid_naive", "loss_line", "loss_points",
+    "params_to_vector",
     "pca_directions", "project", "random_direction", "split_vector", "vector_to_params", "WeightSlice",
 ]

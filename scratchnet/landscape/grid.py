@@ -305,3 +305,13 @@ def _save_cached(path, key, Z, acc):
     with atomic_path(path) as temporary:
         with open(temporary, "wb") as handle:
             np.savez(handle, **arrays)
+
+
+def loss_points(network, x, t, center, d1, d2, points, train=False):
+    """``L(center + a d1 + b d2)`` for each row ``(a, b)`` of ``points`` (``(k, 2)``), computed as the grid is."""
+    points = np.asarray(points, dtype=float)
+    if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
+        raise ValueError(f"points: expected a non-empty array of (a, b) rows, shape (k, 2), got {points.shape}")
+    evaluator = PlaneEvaluator(network, x, t, center, d1, d2, train=train)
+    chunks = [(start, min(start + evaluator.chunk, len(points))) for start in range(0, len(points), evaluator.chunk)]
+    return evaluator.evaluate_chunks(points[:, 0], points[:, 1], chunks)

@@ -25,7 +25,7 @@ class WeightSlice:
             if key not in network.params:
                 raise ValueError(f"first, second: {key!r} is not a parameter; the keys are {list(network.params)}")
             array = network.params[key]
-            index = tuple(np.atleast_1d(index))
+            index = tuple(int(i) for i in np.atleast_1d(index))
             if len(index) != array.ndim or any(not 0 <= i < n for i, n in zip(index, array.shape, strict=True)):
                 raise ValueError(f"first, second: index {index} is outside {key} of shape {array.shape}")
             self.entries.append((key, index))

@@ -169,12 +169,15 @@ def plot_interpolation(alphas, losses, accuracies=None, title=None, markers=(0.0
 
 
 def animate_landscape_descent(alphas, betas, Z, paths, heights, cmap="viridis", frames=None, interval=100,
-                              xlabel="alpha", ylabel="beta", title=None, elev=35, azim=-60, step_name="step"):
+                              xlabel="alpha", ylabel="beta", title=None, elev=35, azim=-60, step_name="step",
+                              step_labels=None):
     """Points descending the surface and the contour map together, one frame per step.
 
     ``paths`` maps a label to ``(k, 2)`` coordinates and ``heights`` the same labels to
     ``k`` loss values. The surface and contours are drawn once; each frame adds the
-    trails so far, the current points and a counter. Returns an ``ArtistAnimation``.
+    trails so far, the current points and a counter, ``step_name`` followed by the step
+    number or by ``step_labels[step]`` (e.g. the iteration each point was recorded at).
+    Returns an ``ArtistAnimation``.
     """
     if not paths or set(paths) != set(heights):
         raise ValueError("paths, heights: expected the same non-empty set of labels in both")
@@ -213,7 +216,8 @@ def animate_landscape_descent(alphas, betas, Z, paths, heights, cmap="viridis", 
             ax_contour.plot(path[upto, 0], path[upto, 1], "o", color=color, ms=8, mec="black")
             handles.append(trail)
         ax_contour.legend(handles=handles, loc="upper right", fontsize=8)
-        ax_contour.text(0.02, 0.96, f"{step_name} {step}", transform=ax_contour.transAxes, va="top",
+        shown = step if step_labels is None else step_labels[step]
+        ax_contour.text(0.02, 0.96, f"{step_name} {shown}", transform=ax_contour.transAxes, va="top",
                         bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85})
         snapshots.append(camera.snap())
     return ArtistAnimation(fig, snapshots, interval=interval, blit=False)

@@ -1,0 +1,77 @@
+"""Landscape 5: two weights, one neuron: the whole error surface of a 1-1-1 tanh network, and SGD on it.
+
+Question: what does the landscape look like when it can be drawn completely? With one
+hidden tanh unit and no biases, y = W2 tanh(W1 x) has exactly two weights, so the
+mean squared error over the data is a surface over (W1, W2) with nothing left out.
+The data: 10,000 points x ~ N(1, 4.5^2) (seed 42), y = 2x + 5 for x < -2,
+7.3 sin x for -2 <= x < 2, -0.03 x^3 + 2 for x >= 2, plus N(0, 1) noise. The surface
+(step 0.05) is symmetric: (W1, W2) and (-W1, -W2) are the same network. Its lowest
+region is a narrow trough near W1 = 0, where tanh is linear and the network is the
+straight line y = W1 W2 x (the trough follows W1 W2 = constant). SGD (lr 0.01,
+batch 32, 25 epochs) from (-1, -1), one point per epoch, never finds it: it slides the
+other way onto the broad plateau where tanh saturates (the network a scaled step,
+W2 sign(x)) and jitters there with the mini-batch noise. W1 is drawn over [-4, 4) so
+that the whole path shows; W2 over [-2, 2).
+"""
+
+import numpy as np
+
+from scratchnet.cli import ChapterRun
+from scratchnet.datasets import piecewise_regression
+from scratchnet.landscape import loss_grid, params_to_vector
+from scratchnet.networks import build_network
+from scratchnet.optimizers import SGD
+from scratchnet.plot import animate_landscape_descent, plot_landscape
+
+START = (-1.0, -1.0)
+
+
+def one_neuron_network():
+    return build_network([1, 1, 1], activation="tanh", use_bias=False, output_activation=None, loss="squared",
+                         squared_factor=1.0, seed=0)
+
+
+def train_per_epoch(network, x, y, epochs, batch_size=32, lr=0.01, seed=0):
+    """SGD on the two weights; the (W1, W2) point after each epoch (the first row is the start)."""
+    optimizer, rng = SGD(lr=lr), np.random.default_rng(seed)
+    points = [params_to_vector(network.params)]
+    for _ in range(epochs):
+        order = rng.permutation(len(x))
+        for start in range(0, len(x), batch_size):
+            batch = order[start:start + batch_size]
+            optimizer.update(network.params, network.gradient(x[batch], y[batch]))
+        points.append(params_to_vector(network.params))
+    return np.array(points)
+
+
+def main(argv=None):
+    run = ChapterRun(__doc__, __file__, argv)
+    x, y = piecewise_regression(10000, seed=42)
+    step = 0.2 if run.quick else 0.05
+    weights_1, weights_2 = np.arange(-4, 4, step), np.arange(-2, 2, step)
+    network = one_neuron_network()
+    origin, d1, d2 = np.zeros(2), np.array([1.0, 0.0]), np.array([0.0, 1.0])  # grid coordinates = (W1, W2)
+    Z = loss_grid(network, x, y, origin, d1, d2, weights_1, weights_2, cache=run.cache_path(f"one_neuron_{step}"))
+    best = np.unravel_index(np.argmin(Z), Z.shape)
+    run.log(f"  error surface {Z.shape}: lowest {Z.min():.3f} at W1 = {weights_1[best[1]]:.2f}, "
+            f"W2 = {weights_2[best[0]]:.2f}")
+
+    network.params["W1"][...] = START[0]
+    network.params["W2"][...] = START[1]
+    path = train_per_epoch(network, x, y, epochs=3 if run.quick else 25)
+    heights = np.array([network.last_layer.apply(np.tanh(x * a) * b, y) for a, b in path])
+    run.log(f"  SGD from {START}: after {len(path) - 1} epochs at W1 = {path[-1, 0]:.3f}, W2 = {path[-1, 1]:.3f}, "
+            f"error {heights[-1]:.3f}")
+    labels = {"xlabel": "W1 (input to hidden)", "ylabel": "W2 (hidden to output)"}
+    run.save(plot_landscape(weights_1, weights_2, Z, path=path, path_heights=heights,
+                            path_label="SGD, one point per epoch",
+                            title="mean squared error of y = W2 tanh(W1 x) over 10,000 points", **labels),
+             "landscape_one_neuron.png")
+    animation = animate_landscape_descent(weights_1, weights_2, Z, {"SGD": path}, {"SGD": heights}, step_name="epoch",
+                                          title="SGD on the two weights of a 1-1-1 tanh network", **labels)
+    run.save_animation(animation, "landscape_one_neuron_descent", fps=4)
+    return run.finish()
+
+
+if __name__ == "__main__":
+    main()
