@@ -14,6 +14,9 @@ same numbers with the network's structure:
 4. When only elementwise activations and a loss that sums over output columns follow
    (a sigmoid output with squared error), the output columns that no direction moves
    add a constant, computed once; only the moving columns are evaluated per point.
+5. Samples are independent (in test mode), so each chunk of grid points runs over the
+   data in blocks small enough to stay in the processor's cache; the loss is the
+   block-size-weighted mean of the blocks' losses.
 
 Grid points are processed in chunks of a fixed size. An ``executor`` runs the same
 chunks in other processes, so its results equal the serial ones bit for bit.
@@ -54,7 +57,7 @@ class PlaneEvaluator:
     returns the accuracy at each point (which needs every output column).
     """
 
-    def __init__(self, network, x, t, center, d1, d2, train=False, accuracy=False, chunk_bytes=48 * 2**20):
+    def __init__(self, network, x, t, center, d1, d2, train=False, accuracy=False, block_bytes=4 * 2**20):
         self.accuracy = accuracy
         self.net = copy.deepcopy(network)
         vector_to_params(np.asarray(center, dtype=float), self.net.params)
@@ -76,8 +79,27 @@ class PlaneEvaluator:
         self.first_input = x
         self._prepare_linear_terms()
         self._prepare_decay(center)
-        widest = max([np.shape(x)[-1]] + [layer.W.shape[1] for layer in self.layers if isinstance(layer, Affine)])
-        self.chunk = max(1, int(chunk_bytes // (3 * 8 * self.n * widest)))
+        # Work in pieces of about block_bytes per activation array: a chunk of grid points (at least 8, so
+        # per-call overhead is shared; more when layers are narrow) times a block of data rows. Measured on
+        # a 784-128-10 net over 10,000 images, 8 points x 512 rows is the fastest such piece.
+        widest = self._widest_per_point()
+        self.chunk = int(np.clip(block_bytes // (8 * widest * self.n), 8, 256))
+        # In training mode batch normalization mixes the samples, so there the data stays whole.
+        rows = self.n if train else max(64, int(block_bytes // (8 * widest * self.chunk)))
+        self.blocks = [slice(start, min(start + rows, self.n)) for start in range(0, self.n, rows)]
+        if self.linear:
+            # [base; P1; P2] of each block, stacked: z for G points is then one product (G, 3) @ (3, rows * out),
+            # instead of three passes that each allocate a (G, rows, out) array.
+            self.stacked = [np.stack([self.base[r], self.p1[r], self.p2[r]]).reshape(3, -1) for r in self.blocks]
+            self.base = self.p1 = self.p2 = None
+
+    def _widest_per_point(self):
+        """The widest activation computed separately for each grid point (what sets the chunk size)."""
+        if self.columns is not None:
+            return len(self.columns)
+        widths = [np.shape(self.first_input)[-1] if not self.linear else self.base.shape[-1]]
+        widths += [layer.W.shape[1] for layer in self.layers[self.first:] if isinstance(layer, Affine)]
+        return max(widths)
 
     def _prepare_linear_terms(self):
         """``base``, ``P1``, ``P2`` of the first moving layer (when it is an ``Affine``)."""
@@ -153,35 +175,42 @@ class PlaneEvaluator:
                 layer.params[attr][...] = original
         return np.stack(outputs)
 
+    def _scores(self, alphas, betas, block):
+        """The last layer's input for data block ``block``, one slice per grid point: ``(G, rows, out)``."""
+        rows = self.blocks[block]
+        if self.first == len(self.layers):  # no direction moves anything
+            return np.broadcast_to(self.first_input[rows], (len(alphas),) + self.first_input[rows].shape)
+        if self.linear:
+            coefficients = np.stack([np.ones_like(alphas), alphas, betas], axis=1)
+            z = (coefficients @ self.stacked[block]).reshape(len(alphas), rows.stop - rows.start, -1)
+        else:
+            z = self._moving_apply(self.first, self.first_input[rows], alphas, betas)
+        for index in range(self.first + 1, len(self.layers)):
+            z = self._moving_apply(index, z, alphas, betas) if index in self.moving else \
+                self.layers[index].apply(z, self.train)
+        return z
+
     def evaluate(self, alphas, betas):
         """Losses (and accuracies, if the evaluator was made with ``accuracy``) at ``(alphas[i], betas[i])``."""
         alphas, betas = np.asarray(alphas, dtype=float), np.asarray(betas, dtype=float)
+        losses, correct = np.zeros(len(alphas)), np.zeros(len(alphas))
+        targets = self.column_targets if self.columns is not None else self.t
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if self.first == len(self.layers):  # no direction moves anything
-                z = np.broadcast_to(self.first_input, (len(alphas),) + self.first_input.shape)
-                start = len(self.layers)
-            elif self.linear:
-                z = self.base + alphas[:, None, None] * self.p1 + betas[:, None, None] * self.p2
-                start = self.first + 1
-            else:
-                z = self._moving_apply(self.first, self.first_input, alphas, betas)
-                start = self.first + 1
-            for index in range(start, len(self.layers)):
-                z = self._moving_apply(index, z, alphas, betas) if index in self.moving else \
-                    self.layers[index].apply(z, self.train)
+            for block, rows in enumerate(self.blocks):
+                z = self._scores(alphas, betas, block)
+                size = rows.stop - rows.start
+                losses += self.net.last_layer.apply(z, targets[rows]) * size
+                if self.accuracy:
+                    labels = _labels_as_indices(self.t[rows], z.shape[-1])
+                    correct += np.sum(np.argmax(z, axis=-1) == labels, axis=-1)
+            losses /= self.n
             if self.columns is not None:
-                losses = self.net.last_layer.apply(z, self.column_targets) + self.constant
-            else:
-                losses = self.net.last_layer.apply(z, self.t)
+                losses += self.constant
             if self.decay is not None:
                 q = self.decay
-                losses = losses + (q[0] + q[1] * alphas + q[2] * betas + q[3] * alphas**2
-                                   + q[4] * alphas * betas + q[5] * betas**2)
-        losses = np.asarray(losses, dtype=float)
-        if not self.accuracy:
-            return losses
-        labels = _labels_as_indices(self.t, z.shape[-1])
-        return losses, np.mean(np.argmax(z, axis=-1) == labels, axis=-1)
+                losses += (q[0] + q[1] * alphas + q[2] * betas + q[3] * alphas**2
+                           + q[4] * alphas * betas + q[5] * betas**2)
+        return (losses, correct / self.n) if self.accuracy else losses
 
     def evaluate_chunks(self, alphas, betas, chunks):
         """Evaluate each ``(start, stop)`` slice of the flat point arrays; results concatenated."""
