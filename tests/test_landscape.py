@@ -227,3 +227,30 @@ def test_piecewise_regression_data():
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="n: expected a whole number"):
             piecewise_regression(0)
+
+
+class FakeTerminal:
+    def __init__(self):
+        self.text = ""
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return True
+
+
+def test_grid_progress_bar_on_a_terminal_only(monkeypatch, capsys):
+    network = TwoLayerNet(6, 5, 3, seed=1)
+    center = params_to_vector(network.params)
+    d1, d2 = random_direction(network, 1), random_direction(network, 2)
+    terminal = FakeTerminal()
+    monkeypatch.setattr("sys.stdout", terminal)
+    loss_grid(network, X, LABELS, center, d1, d2, np.linspace(-1, 1, 5), np.linspace(-1, 1, 4), progress=True)
+    assert "loss grid 4x5 [" in terminal.text and "loss grid 4x5: done" in terminal.text
+    monkeypatch.undo()
+    loss_grid(network, X, LABELS, center, d1, d2, [0.0], [0.0], progress=True)
+    assert capsys.readouterr().out == ""

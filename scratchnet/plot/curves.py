@@ -2,6 +2,7 @@
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 
 def moving_average(values, window):
@@ -48,6 +49,7 @@ def plot_training_curves(loss_history, train_acc, test_acc, iterations_per_epoch
     ax_acc.plot(epochs, train_acc, "-", marker="o" if few else None, ms=3, label="train")
     ax_acc.plot(epochs, test_acc, "--", marker="s" if few else None, ms=3, label="test")
     ax_acc.set_xlabel("epoch")
+    ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_acc.set_ylabel("accuracy")
     ax_acc.set_ylim(0, 1.0)
     ax_acc.set_title(f"accuracy (final: train {train_acc[-1]:.3f}, test {test_acc[-1]:.3f})")
@@ -90,6 +92,7 @@ def plot_history_comparison(histories, title=None, smooth_window=20, loss_ylim=N
     ax_loss.legend()
     ax_loss.grid(alpha=0.3)
     ax_acc.set_xlabel("epoch")
+    ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_acc.set_ylabel("accuracy")
     ax_acc.set_ylim(0, 1)
     ax_acc.legend(loc="lower right", fontsize=8)
