@@ -7,7 +7,6 @@ Pass --naive to also run the book's one-entry-at-a-time loop (several seconds) a
 compare it with the batched numerical gradient the library uses.
 """
 
-import sys
 import time
 
 import numpy as np
@@ -19,11 +18,8 @@ from scratchnet.networks import TwoLayerNet
 
 
 def main(argv=None):
-    argv = list(sys.argv[1:] if argv is None else argv)
-    compare_naive = "--naive" in argv
-    if compare_naive:
-        argv.remove("--naive")
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, __file__, argv, flags={"--naive": "also run the book's loop and compare speed"})
+    compare_naive = run.args.naive
     (x_train, t_train), _ = load_mnist(normalize=True, one_hot_label=True)
     x_batch, t_batch = x_train[:3], t_train[:3]
     network = TwoLayerNet(input_size=784, hidden_size=50, output_size=10, seed=0)

@@ -10,8 +10,6 @@ same way fits the training images ever better and the others worse. --wide shows
 a in [-1, 2] instead of [-0.5, 1.5].
 """
 
-import sys
-
 import numpy as np
 
 from scratchnet.cli import ChapterRun
@@ -24,11 +22,8 @@ from scratchnet.training import Trainer
 
 
 def main(argv=None):
-    argv = list(sys.argv[1:] if argv is None else argv)
-    wide = "--wide" in argv
-    if wide:
-        argv.remove("--wide")
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, __file__, argv, flags={"--wide": "show a in [-1, 2] instead of [-0.5, 1.5]"})
+    wide = run.args.wide
     (x_train, t_train), (x_test, t_test) = load_mnist()
     network = MultiLayerNet(784, [100, 100], 10, weight_init_std="he", seed=0)
     initial = params_to_vector(network.params)

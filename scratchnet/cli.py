@@ -22,11 +22,13 @@ class ChapterRun:
 
     Every chapter accepts ``--quick`` (small settings, for tests), ``--show`` (open
     windows instead of rendering headless) and ``--out DIR`` (default: the
-    ``figures/`` folder beside ``chapters/``). ``save`` writes a figure atomically and
-    remembers it; ``finish`` shows or closes the figures and returns the paths written.
+    ``figures/`` folder beside ``chapters/``). ``flags`` adds a chapter's own on/off
+    options (``{"--wide": "help text"}``), read back as ``run.args.wide``. ``save``
+    writes a figure atomically and remembers it; ``finish`` shows or closes the
+    figures and returns the paths written.
     """
 
-    def __init__(self, doc, script, argv=None):
+    def __init__(self, doc, script, argv=None, flags=None):
         summary = (doc or "").strip().splitlines()[0] if doc else ""
         parser = argparse.ArgumentParser(prog=Path(script).name, description=summary)
         parser.add_argument("--quick", action="store_true", help="small, fast settings (for tests)")
@@ -34,6 +36,8 @@ class ChapterRun:
         parser.add_argument("--out", type=Path, default=Path(script).resolve().parent.parent / "figures",
                             help="folder for the figures (default: figures/ beside chapters/)")
         parser.add_argument("--no-cache", action="store_true", help="recompute loss grids instead of loading them")
+        for flag, help_text in (flags or {}).items():
+            parser.add_argument(flag, action="store_true", help=help_text)
         self.args = parser.parse_args(argv)
         self.quick, self.show, self.out = self.args.quick, self.args.show, self.args.out
         import matplotlib

@@ -88,17 +88,13 @@ class Momentum(Optimizer):
             params[key] += v
 
 
-class Nesterov(Optimizer):
-    r"""Nesterov's accelerated gradient, in the textbook's form (the look-ahead folded in).
+class Nesterov(Momentum):
+    r"""Nesterov's accelerated gradient: momentum that looks ahead, in the textbook's form.
 
     :math:`v \leftarrow \alpha v - \eta g`;
     :math:`\theta \leftarrow \theta + \alpha^2 v - (1 + \alpha)\,\eta g`.
+    Same hyperparameters and state as :class:`Momentum`; only the update differs.
     """
-
-    def __init__(self, lr=0.01, momentum=0.9):
-        super().__init__(lr)
-        self.momentum = _check_fraction("momentum", momentum)
-        self.v = {}
 
     def update(self, params, grads):
         for key in self._keys(params, grads):

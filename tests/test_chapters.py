@@ -118,3 +118,9 @@ def test_chapter_runs_alone_and_writes_real_figures(script, tmp_path):
             assert image.shape[0] > 300 and image.std() > 0.05, match
         else:
             assert path.suffix in (".gif", ".mp4") and path.stat().st_size > 10_000, match
+
+
+def test_a_chapters_own_flag_is_parsed_and_changes_its_output(tmp_path):
+    written = cli.run_chapter(ROOT / "chapters" / "ch_landscape_2_interpolation.py",
+                              ["--quick", "--wide", "--out", str(tmp_path)])
+    assert [p.name for p in written] == ["landscape_interpolation_wide.png"]
