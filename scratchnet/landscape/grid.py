@@ -244,7 +244,9 @@ def loss_grid_naive(network, x, t, center, d1, d2, alphas, betas, train=False):
 
 
 def _fingerprint(network, arrays, settings):
-    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
+    from scratchnet import __version__  # a grid cached by another release is computed again
+
+    digest = hashlib.sha256(json.dumps({**settings, "version": __version__}, sort_keys=True).encode())
     digest.update(repr([(name, type(layer).__name__) for name, layer in network.layers.items()]).encode())
     for array in arrays:
         array = np.ascontiguousarray(array)
