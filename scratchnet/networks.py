@@ -20,6 +20,7 @@ from scratchnet.layers import (
     Affine,
     BatchNormalization,
     Dropout,
+    IdentityWithLoss,
     Relu,
     Sigmoid,
     SoftmaxWithLoss,
@@ -186,15 +187,8 @@ class TwoLayerNet(LayerNet):
 
     def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, seed=None,
                  dtype=np.float64):
-        rng = np.random.default_rng(seed)
-        W1 = (weight_init_std * rng.standard_normal((input_size, hidden_size))).astype(dtype)
-        W2 = (weight_init_std * rng.standard_normal((hidden_size, output_size))).astype(dtype)
-        layers = [
-            ("Affine1", Affine(W1, np.zeros(hidden_size, dtype=dtype))),
-            ("Relu1", Relu()),
-            ("Affine2", Affine(W2, np.zeros(output_size, dtype=dtype))),
-        ]
-        keys = {"W1": ("Affine1", "W"), "b1": ("Affine1", "b"), "W2": ("Affine2", "W"), "b2": ("Affine2", "b")}
+        layers, keys = _feedforward_layers([input_size, hidden_size, output_size], "relu", weight_init_std,
+                                           use_bias=True, output_activation=None, seed=seed, dtype=dtype)
         super().__init__(layers, SoftmaxWithLoss(), keys)
 
 
@@ -248,26 +242,11 @@ class MultiLayerNet(LayerNet):
         super().__init__(layers, SoftmaxWithLoss(), keys, weight_decay_lambda)
 
 
-def build_network(sizes, activation="relu", weight_init_std="he", use_bias=True, output_activation=None,
-                  loss="softmax", squared_factor=0.5, seed=None, dtype=np.float64):
-    r"""A plain feed-forward :class:`LayerNet` from a list of layer widths.
+def _feedforward_layers(sizes, activation, weight_init_std, use_bias, output_activation, seed, dtype):
+    """Affine layers of ``sizes`` with ``activation`` between them: ``(layers, keys)`` for :class:`LayerNet`.
 
-    ``sizes`` is ``[input, hidden..., output]``. Hidden layers use ``activation``; the
-    output passes through ``output_activation`` (``None``, ``"sigmoid"``, ``"tanh"``,
-    ``"relu"``) into the loss: ``"softmax"`` (``SoftmaxWithLoss``) or ``"squared"``
-    (``IdentityWithLoss(squared_factor)``, so :math:`L = \frac{c}{N}\sum_n \lVert y_n - t_n\rVert^2`).
-    Keys are ``W1, b1, W2, ...`` (no ``b`` keys without bias). For networks the
-    textbook classes do not cover, such as those of the loss-landscape chapters.
+    Weights are drawn layer by layer from one generator seeded with ``seed``, biases zero.
     """
-    from scratchnet.layers import IdentityWithLoss
-
-    if activation not in ACTIVATIONS or (output_activation is not None and output_activation not in ACTIVATIONS):
-        raise ValueError(f"activation, output_activation: expected one of {sorted(ACTIVATIONS)}, got "
-                         f"{activation!r} and {output_activation!r}")
-    if loss not in ("softmax", "squared"):
-        raise ValueError(f"loss: expected 'softmax' or 'squared', got {loss!r}")
-    if len(sizes) < 2:
-        raise ValueError(f"sizes: expected at least [input, output], got {sizes}")
     rng = np.random.default_rng(seed)
     layers, keys = [], {}
     for i in range(1, len(sizes)):
@@ -280,5 +259,27 @@ def build_network(sizes, activation="relu", weight_init_std="he", use_bias=True,
         kind = activation if i < len(sizes) - 1 else output_activation
         if kind is not None:
             layers.append((f"{kind.capitalize()}{i}", ACTIVATIONS[kind]()))
+    return layers, keys
+
+
+def build_network(sizes, activation="relu", weight_init_std="he", use_bias=True, output_activation=None,
+                  loss="softmax", squared_factor=0.5, seed=None, dtype=np.float64):
+    r"""A plain feed-forward :class:`LayerNet` from a list of layer widths.
+
+    ``sizes`` is ``[input, hidden..., output]``. Hidden layers use ``activation``; the
+    output passes through ``output_activation`` (``None``, ``"sigmoid"``, ``"tanh"``,
+    ``"relu"``) into the loss: ``"softmax"`` (``SoftmaxWithLoss``) or ``"squared"``
+    (``IdentityWithLoss(squared_factor)``, so :math:`L = \frac{c}{N}\sum_n \lVert y_n - t_n\rVert^2`).
+    Keys are ``W1, b1, W2, ...`` (no ``b`` keys without bias). For networks the
+    textbook classes do not cover, such as those of the loss-landscape chapters.
+    """
+    if activation not in ACTIVATIONS or (output_activation is not None and output_activation not in ACTIVATIONS):
+        raise ValueError(f"activation, output_activation: expected one of {sorted(ACTIVATIONS)}, got "
+                         f"{activation!r} and {output_activation!r}")
+    if loss not in ("softmax", "squared"):
+        raise ValueError(f"loss: expected 'softmax' or 'squared', got {loss!r}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes: expected at least [input, output], got {sizes}")
+    layers, keys = _feedforward_layers(sizes, activation, weight_init_std, use_bias, output_activation, seed, dtype)
     last = SoftmaxWithLoss() if loss == "softmax" else IdentityWithLoss(squared_factor)
     return LayerNet(layers, last, keys)

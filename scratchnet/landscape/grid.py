@@ -93,6 +93,10 @@ class PlaneEvaluator:
             self.stacked = [np.stack([self.base[r], self.p1[r], self.p2[r]]).reshape(3, -1) for r in self.blocks]
             self.base = self.p1 = self.p2 = None
 
+    def chunk_ranges(self, count):
+        """``(start, stop)`` of each chunk of ``count`` points: the same pieces whoever evaluates them."""
+        return [(start, min(start + self.chunk, count)) for start in range(0, count, self.chunk)]
+
     def _widest_per_point(self):
         """The widest activation computed separately for each grid point (what sets the chunk size)."""
         if self.columns is not None:
@@ -281,7 +285,7 @@ def loss_grid(network, x, t, center, d1, d2, alphas, betas, accuracy=False, exec
     evaluator = PlaneEvaluator(network, x, t, *vectors, train=train, accuracy=accuracy)
     A, B = np.meshgrid(alphas, betas)
     flat_a, flat_b = A.ravel(), B.ravel()
-    chunks = [(start, min(start + evaluator.chunk, flat_a.size)) for start in range(0, flat_a.size, evaluator.chunk)]
+    chunks = evaluator.chunk_ranges(flat_a.size)
     bar = ProgressBar(len(chunks), f"loss grid {len(betas)}x{len(alphas)}", progress)
     if executor is None:
         results = []
@@ -344,5 +348,4 @@ def loss_points(network, x, t, center, d1, d2, points, train=False):
     if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
         raise ValueError(f"points: expected a non-empty array of (a, b) rows, shape (k, 2), got {points.shape}")
     evaluator = PlaneEvaluator(network, x, t, center, d1, d2, train=train)
-    chunks = [(start, min(start + evaluator.chunk, len(points))) for start in range(0, len(points), evaluator.chunk)]
-    return evaluator.evaluate_chunks(points[:, 0], points[:, 1], chunks)
+    return evaluator.evaluate_chunks(points[:, 0], points[:, 1], evaluator.chunk_ranges(len(points)))

@@ -15,14 +15,20 @@ from scratchnet.plot.contours import draw_contours
 from scratchnet.plot.style import SURFACE_MAP, color_for
 
 
-def _freeze_layout(fig):
-    """Solve the layout once, for the background, and keep it for every frame.
+def start_camera(fig):
+    """A celluloid ``Camera`` for ``fig``, whose background (everything drawn so far) is kept.
 
-    Otherwise constrained layout is solved again for each saved frame (most of the cost
-    of drawing one), and the axes could shift as the frame's legend and text change.
+    The layout is solved once and frozen, so it is not solved again for every saved frame
+    (most of the cost of drawing one) and the axes cannot shift as a frame's legend and
+    text change. The background is taken by a first snap that is left out of the frame
+    list, so it stays drawn throughout. Build frames with ``camera.snap()`` and pass
+    their list to ``ArtistAnimation``.
     """
     fig.canvas.draw()
     fig.set_layout_engine("none")
+    camera = Camera(fig)
+    camera.snap()
+    return camera
 
 
 def frame_steps(length, frames):
@@ -54,9 +60,7 @@ def animate_race(objective, paths, frames=None, interval=80, title=None):
     fig, ax = plt.subplots(figsize=(7, 5.5), layout="constrained")
     draw_contours(ax, objective)
     ax.set_title(title or f"optimizers racing on {objective.formula}")
-    _freeze_layout(fig)
-    camera = Camera(fig)
-    camera.snap()  # the background, kept out of the frames so it stays drawn throughout
+    camera = start_camera(fig)
     snapshots = []
     for step in frame_steps(longest, frames):
         handles = []
@@ -92,12 +96,10 @@ def animate_surface_descent(objective, path, label="descent", frames=None, inter
     ax.set_zlabel("f(x, y)")
     ax.view_init(elev=elev, azim=azim)
     ax.set_title(title or f"{label} on {objective.formula}")
-    _freeze_layout(fig)
     values = objective(path[:, 0], path[:, 1])
     heights = values + 0.01 * (np.nanmax(Z) - np.nanmin(Z))  # drawn just above the surface it lies on
     color = color_for(label)
-    camera = Camera(fig)
-    camera.snap()  # the surface, drawn once
+    camera = start_camera(fig)
     snapshots = []
     for step in frame_steps(len(path), frames):
         trail = (path[: step + 1, 0], path[: step + 1, 1], heights[: step + 1])

@@ -9,11 +9,10 @@ import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
-from celluloid import Camera
 from matplotlib.animation import ArtistAnimation
 from matplotlib.colors import LogNorm
 
-from scratchnet.plot.animation import _freeze_layout, frame_steps
+from scratchnet.plot.animation import frame_steps, start_camera
 from scratchnet.plot.style import FALLBACK_COLORS
 
 
@@ -194,9 +193,7 @@ def animate_landscape_descent(alphas, betas, Z, paths, heights, cmap="viridis", 
     ax_contour.set_ylabel(ylabel)
     if title:
         fig.suptitle(title)
-    _freeze_layout(fig)
-    camera = Camera(fig)
-    camera.snap()  # surface and contours: drawn once, kept out of the frames
+    camera = start_camera(fig)
     colors = {label: color for label, color in zip(paths, ["#d62728", "#ff7f0e", "#e377c2", "#17becf"] * 4,
                                                            strict=False)}
     snapshots = []
