@@ -6,6 +6,8 @@ A :class:`WeightSlice` behaves like the objectives of :mod:`scratchnet.objective
 weights of a real network, whose landscape :func:`~scratchnet.landscape.loss_grid` draws.
 """
 
+from contextlib import contextmanager
+
 import numpy as np
 
 
@@ -30,30 +32,34 @@ class WeightSlice:
                 raise ValueError(f"first, second: index {index} is outside {key} of shape {array.shape}")
             self.entries.append((key, index))
         locations = network.param_locations
+        layers = list(network.layers.values())
         self.start = min(locations[key][0] for key, _ in self.entries)
-        self.layers = list(network.layers.values())[self.start:]
+        self.layers = layers[self.start:]
         self.inputs = network.layer_inputs(x)[self.start]
+        # Where each weight's gradient appears after backward, and whether weight decay adds to it.
+        decayed = set(network.decayed_keys)
+        self.sources = [(layers[locations[key][0]], locations[key][1], key in decayed) for key, _ in self.entries]
         self.name = name or " and ".join(f"{key}[{', '.join(map(str, index))}]" for key, index in self.entries)
 
-    def _set(self, w1, w2):
-        saved = [self.network.params[key][index] for key, index in self.entries]
+    @contextmanager
+    def _placed(self, w1, w2):
+        """The two weights set to ``(w1, w2)`` for the block, their old values restored after it."""
+        params = self.network.params
+        saved = [params[key][index] for key, index in self.entries]
         for (key, index), value in zip(self.entries, (w1, w2), strict=True):
-            self.network.params[key][index] = value
-        return saved
-
-    def _restore(self, saved):
-        for (key, index), value in zip(self.entries, saved, strict=True):
-            self.network.params[key][index] = value
+            params[key][index] = value
+        try:
+            yield
+        finally:
+            for (key, index), value in zip(self.entries, saved, strict=True):
+                params[key][index] = value
 
     def _value(self, w1, w2):
-        saved = self._set(w1, w2)
-        try:
+        with self._placed(w1, w2):
             out = self.inputs
             for layer in self.layers:
                 out = layer.apply(out)
             return float(self.network.last_layer.apply(out, self.t)) + self.network.weight_decay_loss()
-        finally:
-            self._restore(saved)
 
     def __call__(self, w1, w2):
         """The loss at ``(w1, w2)``; arrays of points give an array of losses."""
@@ -63,8 +69,7 @@ class WeightSlice:
 
     def gradient(self, w1, w2):
         """``(dL/dw1, dL/dw2)`` by backpropagation through the layers that follow the cached input."""
-        saved = self._set(w1, w2)
-        try:
+        with self._placed(w1, w2):
             out = self.inputs
             for layer in self.layers:
                 out = layer.forward(out)
@@ -72,15 +77,10 @@ class WeightSlice:
             dout = self.network.last_layer.backward(1.0)
             for layer in reversed(self.layers):
                 dout = layer.backward(dout)
-            locations = self.network.param_locations
-            layers = list(self.network.layers.values())
             grads = []
-            for key, index in self.entries:
-                layer_index, attr = locations[key]
-                grad = float(layers[layer_index].grads[attr][index])
-                if key in self.network.decayed_keys:
+            for (key, index), (layer, attr, decayed) in zip(self.entries, self.sources, strict=True):
+                grad = float(layer.grads[attr][index])
+                if decayed:
                     grad += self.network.weight_decay_lambda * self.network.params[key][index]
                 grads.append(grad)
             return tuple(grads)
-        finally:
-            self._restore(saved)
