@@ -8,7 +8,7 @@ point on a 2D function (``{"xy": array([x, y])}``): one rule, two worlds.
 =========  ==================================================================================
 SGD        :math:`\theta \leftarrow \theta - \eta g`
 Momentum   :math:`v \leftarrow \alpha v - \eta g;\ \theta \leftarrow \theta + v`
-Nesterov   :math:`v \leftarrow \alpha v - \eta g;\ \theta \leftarrow \theta + \alpha^2 v - (1+\alpha)\eta g`
+Nesterov   :math:`\theta \leftarrow \theta + \alpha^2 v - (1+\alpha)\eta g;\ v \leftarrow \alpha v - \eta g`
 AdaGrad    :math:`h \leftarrow h + g^2;\ \theta \leftarrow \theta - \eta g / (\sqrt h + 10^{-7})`
 RMSprop    :math:`h \leftarrow \rho h + (1-\rho) g^2;\ \theta \leftarrow \theta - \eta g / (\sqrt h + 10^{-7})`
 Adam       :math:`m \leftarrow m + (1-\beta_1)(g - m);\ v \leftarrow v + (1-\beta_2)(g^2 - v);`
@@ -91,18 +91,21 @@ class Momentum(Optimizer):
 class Nesterov(Momentum):
     r"""Nesterov's accelerated gradient: momentum that looks ahead, in the textbook's form.
 
-    :math:`v \leftarrow \alpha v - \eta g`;
-    :math:`\theta \leftarrow \theta + \alpha^2 v - (1 + \alpha)\,\eta g`.
-    Same hyperparameters and state as :class:`Momentum`; only the update differs.
+    :math:`\theta \leftarrow \theta + \alpha^2 v - (1 + \alpha)\,\eta g`, with the
+    velocity :math:`v` of the *previous* step; then :math:`v \leftarrow \alpha v - \eta g`.
+    The first step is therefore :math:`-(1 + \alpha)\,\eta g`. This is the reformulation
+    of Bengio et al. (arXiv:1212.0901) that the book cites, in which the parameters are
+    kept at the look-ahead point. Same hyperparameters and state as :class:`Momentum`.
     """
 
     def update(self, params, grads):
         for key in self._keys(params, grads):
             v = self._state(self.v, key, params[key])
-            v *= self.momentum
-            v -= self.lr * grads[key]
+            # The parameters move with the old velocity; only then is v updated.
             params[key] += self.momentum * self.momentum * v
             params[key] -= (1 + self.momentum) * self.lr * grads[key]
+            v *= self.momentum
+            v -= self.lr * grads[key]
 
 
 class AdaGrad(Optimizer):

@@ -29,12 +29,40 @@ def test_momentum_by_hand():
 
 
 def test_nesterov_by_hand():
+    # The book's order: move with the velocity of the previous step, then update it.
     lr, mu = 0.1, 0.8
+    x1 = START - (1 + mu) * lr * G1  # v starts at 0
     v1 = -lr * G1
-    x1 = START + mu * mu * v1 - (1 + mu) * lr * G1
-    v2 = mu * v1 - lr * G2
-    x2 = x1 + mu * mu * v2 - (1 + mu) * lr * G2
+    x2 = x1 + mu * mu * v1 - (1 + mu) * lr * G2
     np.testing.assert_allclose(two_steps(Nesterov(lr=lr, momentum=mu)), x2, rtol=1e-15)
+
+
+def test_nesterov_first_step_is_one_plus_momentum_times_sgd():
+    params = {"w": START.copy()}
+    Nesterov(lr=0.1, momentum=0.9).update(params, {"w": G1})
+    np.testing.assert_allclose(params["w"], START - 1.9 * 0.1 * G1, rtol=1e-15)
+
+
+def test_nesterov_equals_momentum_evaluated_at_the_look_ahead_point():
+    # Bengio et al.'s identity: with theta = phi + mu * v, Nesterov's theta sequence is
+    # classical Nesterov momentum (gradient taken at phi + mu * v) written in shifted
+    # variables. Check it over 25 steps of a quadratic with momentum 0.9.
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(3, 3))
+    A = A @ A.T + np.eye(3)
+
+    def gradient(x):
+        return A @ x
+
+    lr, mu = 0.05, 0.9
+    phi, velocity = START.copy(), np.zeros(3)       # classical form: phi, velocity
+    params = {"w": START.copy()}                    # book form: theta = phi + mu * velocity
+    optimizer = Nesterov(lr=lr, momentum=mu)
+    for _ in range(25):
+        optimizer.update(params, {"w": gradient(params["w"])})
+        velocity = mu * velocity - lr * gradient(phi + mu * velocity)
+        phi = phi + velocity
+        np.testing.assert_allclose(params["w"], phi + mu * velocity, rtol=1e-12, atol=1e-14)
 
 
 def test_adagrad_by_hand():
