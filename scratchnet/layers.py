@@ -255,7 +255,8 @@ class BatchNormalization(Layer):
 
     In training :math:`\mu, \sigma^2` are the batch mean and variance over the batch
     axis (axis ``-2``) and ``forward`` folds them into running averages
-    (``momentum`` weight on the old value); at test time the running averages are used.
+    (``momentum`` weight on the old value, both starting at 0 as in the book); at test
+    time the running averages are used.
     ``gamma`` and ``beta`` are ``(D,)``; ``x`` is ``(N, D)``. :math:`\epsilon = 10^{-6}`
     (the textbook's ``10e-7``).
     """
@@ -271,7 +272,9 @@ class BatchNormalization(Layer):
             )
         self.momentum = momentum
         self.running_mean = np.zeros_like(self.gamma) if running_mean is None else running_mean
-        self.running_var = np.ones_like(self.gamma) if running_var is None else running_var
+        # Both averages start at 0, as in the book: test-mode outputs of a barely trained
+        # layer then divide by sqrt(small variance + eps), which is what its figure 6-19 shows.
+        self.running_var = np.zeros_like(self.gamma) if running_var is None else running_var
         self.cache = None
         self.dgamma = self.dbeta = None
 

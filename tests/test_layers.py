@@ -167,10 +167,28 @@ def test_batchnorm_normalizes_and_tracks_running_statistics():
     np.testing.assert_allclose(out.mean(axis=0), 0, atol=1e-12)
     np.testing.assert_allclose(out.std(axis=0), 1, atol=1e-6)
     np.testing.assert_allclose(layer.running_mean, 0.5 * x.mean(axis=0))
-    np.testing.assert_allclose(layer.running_var, 0.5 * 1 + 0.5 * x.var(axis=0))
+    np.testing.assert_allclose(layer.running_var, 0.5 * x.var(axis=0))
     mean_before = layer.running_mean.copy()
     layer.apply(x, train=True)  # apply changes no state
     np.testing.assert_array_equal(layer.running_mean, mean_before)
+
+
+def test_batchnorm_running_averages_start_at_zero_with_the_default_momentum():
+    # The book's rule: both averages start at 0 and keep 0.9 of the old value per batch.
+    gamma, beta = 1 + normal(3, scale=0.1), normal(3)
+    layer = BatchNormalization(gamma, beta)
+    mean, var = np.zeros(3), np.zeros(3)
+    for scale in (1.0, 3.0, 0.5):
+        x = normal(7, 3) * scale + 2
+        layer.forward(x, train=True)
+        mean = 0.9 * mean + 0.1 * x.mean(axis=0)
+        var = 0.9 * var + 0.1 * x.var(axis=0)
+    np.testing.assert_allclose(layer.running_mean, mean, rtol=1e-14)
+    np.testing.assert_allclose(layer.running_var, var, rtol=1e-14)
+    x = normal(5, 3)
+    expected = gamma * (x - mean) / np.sqrt(var + 1e-6) + beta
+    np.testing.assert_allclose(layer.forward(x, train=False), expected, rtol=1e-13)
+    np.testing.assert_allclose(layer.apply(x, train=False), expected, rtol=1e-13)
 
 
 def test_loss_layers_reject_non_finite_scores():
