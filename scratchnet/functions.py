@@ -160,12 +160,18 @@ def sum_squared_error(y, t):
 def mean_squared_error(y, t):
     r"""Per-sample squared error, batch mean: :math:`E = \frac{1}{N}\sum_n \frac{1}{2}\lVert y_n - t_n\rVert^2`.
 
-    ``y`` and ``t`` are ``(N, D)`` or ``(..., N, D)``; the loss used by
-    :class:`~scratchnet.layers.IdentityWithLoss`. One value per leading index.
+    ``y`` and ``t`` are one sample ``(D,)``, a batch ``(N, D)``, or ``y`` may be a stack
+    ``(..., N, D)`` of batches (one value per leading index); the loss used by
+    :class:`~scratchnet.layers.IdentityWithLoss`. On one sample this is the book's
+    :math:`\frac12\sum_k (y_k - t_k)^2` (its section 4.2.1 example gives 0.0975). On a batch
+    the book sums over the samples (``sum_squared_error``); this takes the batch mean,
+    so the loss does not grow with the batch size.
     """
     y, t = np.asarray(y), np.asarray(t)
     if y.ndim == 1:
-        y = y.reshape(-1, 1)
+        y = y.reshape(1, -1)  # one sample, not D samples of one output
     if t.ndim == 1:
-        t = t.reshape(-1, 1)
+        t = t.reshape(1, -1)
+    if y.shape[-2:] != t.shape[-2:]:
+        raise ValueError(f"t: expected targets of shape {y.shape[-2:]} to match y, got {t.shape}")
     return np.mean(0.5 * np.sum((y - t) ** 2, axis=-1), axis=-1)

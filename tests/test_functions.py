@@ -96,6 +96,19 @@ def test_relu_tanh_step():
     np.testing.assert_allclose(F.tanh(x), np.tanh(x))
 
 
+def test_squared_errors_on_the_books_single_sample():
+    # Section 4.2.1: "2" is the answer; y puts 0.6 on it (0.0975) or on "7" (0.5975).
+    t = np.zeros(10)
+    t[2] = 1
+    right = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
+    wrong = np.array([0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0])
+    assert F.mean_squared_error(right, t) == pytest.approx(0.0975, rel=1e-12)
+    assert F.mean_squared_error(wrong, t) == pytest.approx(0.5975, rel=1e-12)
+    assert F.sum_squared_error(right, t) == pytest.approx(0.0975, rel=1e-12)
+    with pytest.raises(ValueError, match=r"t: expected targets of shape \(1, 10\) to match y, got \(1, 9\)"):
+        F.mean_squared_error(right, t[:9])
+
+
 def test_squared_errors():
     y, t = np.array([[1.0, 2.0], [0.0, 0.0]]), np.array([[0.0, 0.0], [0.0, 1.0]])
     assert F.sum_squared_error(y, t) == pytest.approx(0.5 * (1 + 4 + 1))
