@@ -124,3 +124,12 @@ def test_a_chapters_own_flag_is_parsed_and_changes_its_output(tmp_path):
     written = cli.run_chapter(ROOT / "chapters" / "ch_landscape_2_interpolation.py",
                               ["--quick", "--wide", "--out", str(tmp_path)])
     assert [p.name for p in written] == ["landscape_interpolation_wide.png"]
+
+
+def test_gradient_method_chapter_prints_the_books_numbers(tmp_path, capsys):
+    # Section 4.4.1 prints these two end points after 100 steps of its numerical gradient.
+    cli.run_chapter(ROOT / "chapters" / "ch04_gradient_method.py", ["--quick", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "lr 10, 100 steps of the numerical gradient: [-2.58983747e+13 -1.29524862e+12]" in out
+    assert "lr 1e-10, 100 steps of the numerical gradient: [-2.99999994  3.99999992]" in out
+    assert "lr 0.1, 20 steps: (-0.03459, 0.04612)" in out  # 0.8**20 of the start
