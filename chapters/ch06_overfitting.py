@@ -5,6 +5,12 @@ network (six hidden layers of 100) trained on only 300 MNIST images soon fits th
 perfectly while test accuracy stalls far lower: overfitting. Weight decay
 (lambda = 0.1) and dropout (ratio 0.2) both narrow the gap between train and test.
 SGD, lr 0.01, batch 100.
+
+Differs from the book: scratchnet's Dropout is inverted (it scales by 1/(1 - ratio) while
+training and does nothing at test time; the book scales by 1 - ratio at test time). Both
+give the same expected activations, but training takes a different path, so the dropout
+panel's curves are not the book's curves point for point; what they show (a smaller
+train-test gap than without regularization) is the same.
 """
 
 from scratchnet.cli import ChapterRun

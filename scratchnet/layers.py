@@ -210,6 +210,15 @@ class Dropout(Layer):
     r"""Inverted dropout: in training :math:`y = x \odot m / (1 - p)`, :math:`m_i \sim \mathrm{Bernoulli}(1-p)`.
 
     At test time :math:`y = x`, because training already rescaled by :math:`1/(1-p)`.
+
+    Differs from the book, deliberately: the book's dropout passes :math:`x \odot m` in
+    training and scales by :math:`1 - p` at test time. The expected activation is the
+    same either way, but with the same weights the book's training-time activations are
+    :math:`1 - p` times ours, so the two train along different paths (as if the next
+    layer's weights started :math:`1/(1-p)` times larger here) and the curves of a seeded
+    run differ. A network trained here is used at test time with no rescaling, the
+    convention of most frameworks.
+
     ``forward(x, train=True)`` draws a new mask from the layer's own generator
     (``seed`` or ``rng``); ``apply`` reuses the mask of the last training ``forward``,
     so a gradient check compares backprop and finite differences on the same mask.
