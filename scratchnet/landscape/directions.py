@@ -5,7 +5,11 @@ arrays flattened and joined in ``params`` order). A 1D view moves it along a dir
 :math:`d`; a 2D view spans a plane with two directions :math:`d_1, d_2`.
 """
 
+from collections.abc import Mapping
+
 import numpy as np
+
+from scratchnet.landscape.functional import ParamsSpec, as_vector, trajectory_array
 
 
 def params_to_vector(params):
@@ -46,36 +50,73 @@ def split_vector(vector, params, argument="vector"):
     return pieces
 
 
-def random_direction(network, rng, normalization="filter", include_biases=False):
+LAYOUTS = ("in_out", "out_in", "layer", "zero")
+
+
+def _is_bias(key, array):
+    """A 1-D array, or a ``(1, n)`` row (as hand-written networks keep biases) not named like a weight."""
+    return array.ndim == 1 or (array.ndim == 2 and array.shape[0] == 1 and not str(key).startswith(("W", "w")))
+
+
+def _layout_of(key, array, layout, include_biases):
+    """How ``key``'s direction is scaled: ``layout`` may be one word or ``{key: word}`` overrides."""
+    chosen = layout.get(key) if isinstance(layout, dict) else layout
+    if chosen is None and isinstance(layout, dict):
+        chosen = layout.get("default", "in_out")
+    if chosen not in LAYOUTS:
+        raise ValueError(f"layout[{key!r}]: expected one of {LAYOUTS}, got {chosen!r}")
+    if isinstance(layout, dict) and key in layout:
+        return chosen  # an explicit word for this key wins
+    if _is_bias(key, array):
+        return "layer" if include_biases else "zero"
+    if array.ndim != 2 and chosen in ("in_out", "out_in"):
+        raise ValueError(f"layout: {chosen!r} applies to 2-D weights, but {key!r} has shape {array.shape}; "
+                         f"give it its own, e.g. layout={{{key!r}: 'layer'}}")
+    return chosen
+
+
+def random_direction(network, rng, normalization="filter", include_biases=False, layout="in_out"):
     r"""A Gaussian direction in parameter space, scaled to the network's weights.
 
-    - ``"filter"`` (Li et al. 2018): each output neuron's incoming weights, a column of
-      our ``(in, out)`` ``W``, are rescaled to the norm of the same column of the
-      network: :math:`d_{:,j} \leftarrow d_{:,j}\,\lVert W_{:,j}\rVert / \lVert d_{:,j}\rVert`.
+    ``network`` is a scratchnet network or any params dict (your own keys and shapes);
+    the direction follows its ``params`` order. ``normalization``:
+
+    - ``"filter"`` (Li et al. 2018): each filter, the incoming weights of one output
+      neuron, is rescaled to the norm of the same filter of the weights,
+      :math:`d_f \leftarrow d_f \lVert W_f \rVert / \lVert d_f \rVert`. Where the filter is
+      depends on how ``W`` is stored, the ``layout``: ``"in_out"`` (scratchnet and the
+      book: ``z = x W``, ``W`` is ``(in, out)``, a filter is a column) or ``"out_in"``
+      (PyTorch and most hand-written networks: ``z = x W^T``, a filter is a row).
     - ``"layer"``: each array is rescaled to the norm of the network's array.
     - ``None``: the raw :math:`\mathcal N(0, 1)` entries.
 
-    Biases and batch-normalization parameters (the 1-D arrays) get zero unless
-    ``include_biases``, then each is rescaled like a whole layer. ``rng`` is a
-    ``numpy.random.Generator`` (or a seed). Returns a vector of length P.
+    ``layout`` is one word for every weight, or a dict of per-key words (``"in_out"``,
+    ``"out_in"``, ``"layer"``: scale the whole array, ``"zero"``: leave it still) with an
+    optional ``"default"``. Biases (1-D arrays, and ``(1, n)`` rows whose key does not
+    start with ``W`` or ``w``) get a zero direction
+    unless ``include_biases`` (then each is rescaled like a whole layer). An array of
+    more than two dimensions needs its own word. ``rng`` is a ``numpy.random.Generator``
+    (or a seed). Returns a vector of length P.
     """
     if normalization not in ("filter", "layer", None):
         raise ValueError(f"normalization: expected 'filter', 'layer' or None, got {normalization!r}")
+    params = getattr(network, "params", network)
+    if not isinstance(params, dict) or not params:
+        raise ValueError(f"network: expected a network or a non-empty params dict, got {type(network).__name__}")
     rng = np.random.default_rng(rng)
     pieces = []
-    for array in network.params.values():
+    for key, array in params.items():
         array = np.asarray(array, dtype=float)
+        kind = _layout_of(key, array, layout, include_biases)
         direction = rng.standard_normal(array.shape)
-        if array.ndim == 1:
-            if not include_biases:
-                direction[:] = 0.0
-            elif normalization is not None:
-                direction *= np.linalg.norm(array) / max(np.linalg.norm(direction), 1e-300)
-        elif normalization == "filter":
-            norms = np.linalg.norm(array, axis=0)
-            direction *= norms / np.maximum(np.linalg.norm(direction, axis=0), 1e-300)
-        elif normalization == "layer":
+        if kind == "zero":
+            direction[...] = 0.0
+        elif normalization == "layer" or (normalization == "filter" and kind == "layer"):
             direction *= np.linalg.norm(array) / max(np.linalg.norm(direction), 1e-300)
+        elif normalization == "filter":
+            axis = 0 if kind == "in_out" else 1  # the axis summed over within one filter
+            norms = np.linalg.norm(array, axis=axis, keepdims=True)
+            direction *= norms / np.maximum(np.linalg.norm(direction, axis=axis, keepdims=True), 1e-300)
         pieces.append(direction.ravel())
     return np.concatenate(pieces)
 
@@ -84,18 +125,14 @@ def pca_directions(trajectory):
     r"""The two leading principal directions of a recorded trajectory, and how much they explain.
 
     The rows of ``trajectory`` (``(points, P)``) are parameter vectors :math:`\theta_i`
-    in training order. Principal components are taken of the differences
+    in training order (a list of params dicts, with your own keys, is taken as their
+    vectors). Principal components are taken of the differences
     :math:`\theta_i - \theta_{\text{final}}` (centered, as PCA does). Returns
     ``(d1, d2, explained)``: unit vectors, and the fraction of the variance each
     explains. Signs are fixed so the largest entry of each direction is positive: the
     same trajectory always gives the same plane.
     """
-    trajectory = np.asarray(trajectory, dtype=float)
-    if trajectory.ndim != 2 or len(trajectory) < 3:
-        raise ValueError(
-            f"trajectory: expected at least 3 recorded parameter vectors as rows (points, P), "
-            f"got shape {trajectory.shape}"
-        )
+    trajectory, _ = trajectory_array(trajectory)
     differences = trajectory - trajectory[-1]
     centered = differences - differences.mean(axis=0)
     _, singular, rows = np.linalg.svd(centered, full_matrices=False)
@@ -113,8 +150,16 @@ def project(trajectory, center, d1, d2):
     r"""Coordinates :math:`(\alpha_i, \beta_i)` of each point in the plane ``center + a d1 + b d2``.
 
     Least squares: :math:`\min \lVert \theta_i - c - \alpha d_1 - \beta d_2 \rVert`, which
-    for orthonormal directions is just the two dot products. Returns ``(points, 2)``.
+    for orthonormal directions is just the two dot products. ``trajectory`` is an array
+    ``(points, P)``, a list of params dicts or one dict (then ``center`` may be a dict too).
+    Returns ``(points, 2)``.
     """
+    if isinstance(trajectory, dict):
+        trajectory = [trajectory]
+    if len(trajectory) and isinstance(trajectory[0], Mapping):
+        spec = ParamsSpec(trajectory[0], "trajectory[0]")
+        trajectory = [spec.vector(params, f"trajectory[{step}]") for step, params in enumerate(trajectory)]
+        center = as_vector(center, spec, "center")
     trajectory = np.atleast_2d(np.asarray(trajectory, dtype=float))
     basis = np.stack([np.asarray(d1, dtype=float), np.asarray(d2, dtype=float)], axis=1)
     if basis.shape[0] != trajectory.shape[1] or np.shape(center) != (trajectory.shape[1],):

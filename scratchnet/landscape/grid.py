@@ -26,6 +26,7 @@ import copy
 import hashlib
 import json
 import os
+import time
 import warnings
 
 import numpy as np
@@ -33,7 +34,14 @@ import numpy as np
 from scratchnet.fileio import atomic_path
 from scratchnet.functions import _labels_as_indices
 from scratchnet.landscape.directions import params_to_vector, split_vector, vector_to_params
-from scratchnet.layers import Affine
+from scratchnet.landscape.functional import (
+    FunctionEvaluator,
+    ParamsSpec,
+    as_vector,
+    function_fingerprint,
+    is_loss_function,
+)
+from scratchnet.layers import Affine, SoftmaxWithLoss
 from scratchnet.progress import ProgressBar
 
 
@@ -108,7 +116,7 @@ class PlaneEvaluator:
     def _prepare_linear_terms(self):
         """``base``, ``P1``, ``P2`` of the first moving layer (when it is an ``Affine``)."""
         self.linear = self.first < len(self.layers) and isinstance(self.layers[self.first], Affine)
-        self.columns = None
+        self.columns, self.column_targets, self.softmax_columns, self.constant = None, None, False, 0.0
         if not self.linear:
             return
         layer, pieces = self.layers[self.first], self.moving[self.first]
@@ -123,10 +131,13 @@ class PlaneEvaluator:
         self.first_input = None  # no longer needed; keeps the evaluator small to send to workers
         suffix = self.layers[self.first + 1:]
         separable = getattr(self.net.last_layer, "column_separable", False)
-        if all(layer.elementwise for layer in suffix) and separable and not self.accuracy:
-            touched = np.any(self.p1 != 0, axis=0) | np.any(self.p2 != 0, axis=0)
-            if not touched.all():
-                self._prepare_columns(np.flatnonzero(touched), np.flatnonzero(~touched))
+        touched = np.any(self.p1 != 0, axis=0) | np.any(self.p2 != 0, axis=0)
+        if touched.all() or self.accuracy:
+            return
+        if all(layer.elementwise for layer in suffix) and separable:
+            self._prepare_columns(np.flatnonzero(touched), np.flatnonzero(~touched))
+        elif not suffix and isinstance(self.net.last_layer, SoftmaxWithLoss) and 2 * touched.sum() <= touched.size:
+            self._prepare_logits(np.flatnonzero(touched), np.flatnonzero(~touched))
 
     def _prepare_columns(self, columns, others):
         """Only ``columns`` move: the loss of the other output columns is one constant."""
@@ -138,6 +149,38 @@ class PlaneEvaluator:
             self.constant = float(self.net.last_layer.apply(rest, targets[:, others])) if others.size else 0.0
         self.columns, self.column_targets = columns, targets[:, columns]
         self.base, self.p1, self.p2 = self.base[:, columns], self.p1[:, columns], self.p2[:, columns]
+
+    def _prepare_logits(self, columns, others):
+        r"""Only the logits ``columns`` move, straight into softmax with cross-entropy.
+
+        Per sample the other logits give a constant :math:`m_n = \max_{j \notin K} z_{nj}` and
+        :math:`S_n = \sum_{j \notin K} e^{z_{nj} - m_n}`; a point then costs
+        :math:`O(N |K|)`: :math:`\log(S_n e^{m_n - m'} + \sum_{k \in K} e^{z_{nk} - m'}) + m'`
+        with :math:`m' = \max(m_n, \max_k z_{nk})`, minus the label's logit.
+        """
+        labels = _labels_as_indices(self.t, self.base.shape[-1])
+        rest = self.base[:, others]
+        self.rest_max = rest.max(axis=1)
+        self.rest_sum = np.exp(rest - self.rest_max[:, None]).sum(axis=1)
+        where = np.full(self.base.shape[-1], -1)
+        where[columns] = np.arange(len(columns))
+        self.label_column = where[labels]  # the label's place among the moving columns, or -1
+        self.label_logit = np.where(self.label_column < 0, self.base[np.arange(self.n), labels], 0.0)
+        self.columns, self.softmax_columns = columns, True
+        self.base, self.p1, self.p2 = self.base[:, columns], self.p1[:, columns], self.p2[:, columns]
+
+    def _logit_losses(self, z, rows):
+        """Summed cross-entropy over the samples ``rows`` for each point, from the moving logits ``z`` (G, rows, K)."""
+        rest_max, rest_sum = self.rest_max[rows], self.rest_sum[rows]
+        top = np.maximum(rest_max, z.max(axis=-1))
+        total = rest_sum * np.exp(rest_max - top) + np.exp(z - top[..., None]).sum(axis=-1)
+        column = self.label_column[rows]
+        if z.shape[-1] == 1:  # one moving logit (two weights of one output): no gather needed
+            moving = z[..., 0]
+        else:
+            moving = np.take_along_axis(z, np.maximum(column, 0)[None, :, None], axis=-1)[..., 0]
+        target = np.where(column >= 0, moving, self.label_logit[rows])
+        return (np.log(total) + top - target).sum(axis=-1)
 
     def _prepare_decay(self, center):
         r""":math:`\frac\lambda2\lVert C + \alpha D_1 + \beta D_2\rVert^2` as a quadratic in :math:`\alpha, \beta`."""
@@ -198,11 +241,14 @@ class PlaneEvaluator:
         """Losses (and accuracies, if the evaluator was made with ``accuracy``) at ``(alphas[i], betas[i])``."""
         alphas, betas = np.asarray(alphas, dtype=float), np.asarray(betas, dtype=float)
         losses, correct = np.zeros(len(alphas)), np.zeros(len(alphas))
-        targets = self.column_targets if self.columns is not None else self.t
+        targets = self.column_targets if self.column_targets is not None else self.t
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for block, rows in enumerate(self.blocks):
                 z = self._scores(alphas, betas, block)
                 size = rows.stop - rows.start
+                if self.softmax_columns:
+                    losses += self._logit_losses(z, rows)
+                    continue
                 losses += self.net.last_layer.apply(z, targets[rows]) * size
                 if self.accuracy:
                     labels = _labels_as_indices(self.t[rows], z.shape[-1])
@@ -247,11 +293,11 @@ def loss_grid_naive(network, x, t, center, d1, d2, alphas, betas, train=False):
     return Z
 
 
-def _fingerprint(network, arrays, settings):
+def _fingerprint(identity, arrays, settings):
     from scratchnet import __version__  # a grid cached by another release is computed again
 
     digest = hashlib.sha256(json.dumps({**settings, "version": __version__}, sort_keys=True).encode())
-    digest.update(repr([(name, type(layer).__name__) for name, layer in network.layers.items()]).encode())
+    digest.update(identity.encode())
     for array in arrays:
         array = np.ascontiguousarray(array)
         digest.update(str((array.dtype.str, array.shape)).encode())
@@ -259,48 +305,117 @@ def _fingerprint(network, arrays, settings):
     return digest.hexdigest()
 
 
-def loss_grid(network, x, t, center, d1, d2, alphas, betas, accuracy=False, executor=None, cache=None,
-              progress=False, train=False):
-    """``Z[j, i] = L(center + alphas[i] d1 + betas[j] d2)``, shape ``(len(betas), len(alphas))``.
+def _network_identity(network):
+    return repr([(name, type(layer).__name__) for name, layer in network.layers.items()])
 
-    Equal to :func:`loss_grid_naive` to rounding (tests hold it to 1e-10 relative), much
-    faster. ``accuracy=True`` also returns the accuracy at each point. ``executor`` (any
-    ``concurrent.futures.Executor``) splits the grid across workers with identical
-    results. ``cache`` is a ``.npz`` path: a grid computed with the same network,
-    data, directions and coordinates is loaded instead of recomputed. ``progress`` draws
-    a progress bar on a terminal. Points whose loss is not finite are NaN, with a
-    :class:`LandscapeWarning`.
+
+def _plane(model, args, named, names, params=None):
+    """The arguments of both call forms, positional or by name: ``(network, x, t, *names)`` or ``(loss_fn, *names)``.
+
+    Returns ``(network or None, loss_fn or None, x, t, spec, rest)`` where ``rest`` maps
+    ``names`` to values, with ``center``, ``d1``, ``d2`` as float vectors (dicts converted).
     """
-    alphas, betas = _check_coordinates(alphas, "alphas"), _check_coordinates(betas, "betas")
-    vectors = [np.asarray(v, dtype=float) for v in (center, d1, d2)]
-    for name, vector in zip(("center", "d1", "d2"), vectors, strict=True):
-        split_vector(vector, network.params, name)
-    key = None
-    if cache is not None:
-        key = _fingerprint(network, [np.asarray(x), np.asarray(t), *vectors, alphas, betas],
-                           {"accuracy": accuracy, "train": train})
-        stored = _load_cached(cache, key)
-        if stored is not None:
-            return (stored["Z"], stored["accuracy"]) if accuracy else stored["Z"]
-    evaluator = PlaneEvaluator(network, x, t, *vectors, train=train, accuracy=accuracy)
-    A, B = np.meshgrid(alphas, betas)
-    flat_a, flat_b = A.ravel(), B.ravel()
+    function = is_loss_function(model)
+    expected = names if function else ("x", "t", *names)
+    if len(args) > len(expected) or set(named) - set(expected[len(args):]):
+        form = "loss_fn" if function else "network"
+        raise TypeError(f"expected the arguments ({form}, {', '.join(expected)}), got {len(args) + 1} positional "
+                        f"and {sorted(named)} by name")
+    values = {**dict(zip(expected, args, strict=False)), **named}  # the first len(args) names
+    missing = [name for name in expected if name not in values]
+    if missing:
+        raise TypeError(f"missing the arguments {missing}")
+    rest = {name: values[name] for name in names}
+    moving = [name for name in ("center", "d1", "d2", "direction") if name in rest]
+    if function:
+        spec = params if isinstance(params, ParamsSpec) else None
+        if spec is None:
+            template = params if params is not None else rest["center"]
+            if not isinstance(template, dict):
+                raise ValueError("params: with a loss function and vectors for center and the directions, pass "
+                                 "params= (a dict with your keys and shapes), or give center as a params dict")
+            spec = ParamsSpec(template, "params" if params is not None else "center")
+        for name in moving:
+            rest[name] = as_vector(rest[name], spec, name)
+        return None, model, None, None, spec, rest
+    for name in moving:
+        rest[name] = np.asarray(rest[name], dtype=float)
+        split_vector(rest[name], model.params, name)
+    return model, None, values["x"], values["t"], None, rest
+
+
+def _run_chunks(evaluator, flat_a, flat_b, executor, bar):
+    """Evaluate every chunk of the flat point arrays, serially or on ``executor``; results in order."""
     chunks = evaluator.chunk_ranges(flat_a.size)
-    bar = ProgressBar(len(chunks), f"loss grid {len(betas)}x{len(alphas)}", progress)
+    began = time.monotonic()
+
+    def note(done, total):
+        left = (time.monotonic() - began) / done * (total - done)
+        return f"about {left:.0f} s left" if done < total else ""
+
+    results = []
     if executor is None:
-        results = []
         for done, chunk in enumerate(chunks, 1):
             results.append(evaluator.evaluate_chunks(flat_a, flat_b, [chunk]))
-            bar.update(done)
+            bar.update(done, note(done, len(chunks)))
     else:
         groups = np.array_split(np.arange(len(chunks)), min(len(chunks), os.cpu_count() or 2))
         futures = [executor.submit(evaluator.evaluate_chunks, flat_a, flat_b, [chunks[i] for i in group])
                    for group in groups if len(group)]
-        results = []
         for done, future in enumerate(futures, 1):
             results.append(future.result())
-            bar.update(done * len(chunks) // len(futures))
-    bar.finish(f"loss grid {len(betas)}x{len(alphas)}: done")
+            bar.update(done * len(chunks) // len(futures), note(done, len(futures)))
+    return results
+
+
+def loss_grid(model, *args, accuracy=False, executor=None, cache=None, progress=False, train=False, params=None,
+              **named):
+    """``Z[j, i] = L(center + alphas[i] d1 + betas[j] d2)``, shape ``(len(betas), len(alphas))``.
+
+    Two ways to give the loss::
+
+        loss_grid(network, x, t, center, d1, d2, alphas, betas)   # a scratchnet network and its data
+        loss_grid(loss_fn, center, d1, d2, alphas, betas)         # any function of a params dict
+
+    With a network the grid is computed by :class:`PlaneEvaluator`: equal to
+    :func:`loss_grid_naive` to rounding (tests hold it to 1e-10 relative), much faster.
+    With ``loss_fn(params) -> float``, your own network's loss, the function is called
+    once per grid point on a dict with your keys and shapes; ``center``, ``d1``, ``d2``
+    are then params dicts or vectors (with ``params=`` a dict giving the keys and shapes).
+
+    ``accuracy=True`` (networks only) also returns the accuracy at each point.
+    ``executor`` (any ``concurrent.futures.Executor``) splits the grid across workers
+    with identical results. ``cache`` is a ``.npz`` path: a grid computed with the same
+    network, data, directions and coordinates (or the same function code and arrays it
+    refers to) is loaded instead of recomputed. ``progress`` draws a progress bar with
+    the time left on a terminal. Points whose loss is not finite are NaN, with a
+    :class:`LandscapeWarning`.
+    """
+    network, loss_fn, x, t, spec, rest = _plane(model, args, named, ("center", "d1", "d2", "alphas", "betas"),
+                                                  params)
+    alphas, betas = _check_coordinates(rest["alphas"], "alphas"), _check_coordinates(rest["betas"], "betas")
+    vectors = [rest["center"], rest["d1"], rest["d2"]]
+    if loss_fn is not None and accuracy:
+        raise ValueError("accuracy: a loss function gives only the loss; use a network (from_params) for accuracy")
+    key = None
+    if cache is not None:
+        if loss_fn is not None:
+            identity, arrays = function_fingerprint(loss_fn) + repr(spec), [*vectors, alphas, betas]
+        else:
+            identity, arrays = _network_identity(network), [np.asarray(x), np.asarray(t), *vectors, alphas, betas]
+        key = _fingerprint(identity, arrays, {"accuracy": accuracy, "train": train})
+        stored = _load_cached(cache, key)
+        if stored is not None:
+            return (stored["Z"], stored["accuracy"]) if accuracy else stored["Z"]
+    if loss_fn is not None:
+        evaluator = FunctionEvaluator(loss_fn, spec, *vectors)
+    else:
+        evaluator = PlaneEvaluator(network, x, t, *vectors, train=train, accuracy=accuracy)
+    A, B = np.meshgrid(alphas, betas)
+    label = f"loss grid {len(betas)}x{len(alphas)}"
+    bar = ProgressBar(len(evaluator.chunk_ranges(A.size)), label, progress)
+    results = _run_chunks(evaluator, A.ravel(), B.ravel(), executor, bar)
+    bar.finish(f"{label}: done")
     if accuracy:
         Z = np.concatenate([r[0] for r in results]).reshape(A.shape)
         acc = np.concatenate([r[1] for r in results]).reshape(A.shape)
@@ -309,18 +424,24 @@ def loss_grid(network, x, t, center, d1, d2, alphas, betas, accuracy=False, exec
     bad = ~np.isfinite(Z)
     if bad.any():
         Z[bad] = np.nan
-        warnings.warn(f"{int(bad.sum())} of {Z.size} grid points have no finite loss (it overflowed); "
+        warnings.warn(f"{int(bad.sum())} of {Z.size} grid points have no finite loss; "
                       f"they are NaN and show as gaps", LandscapeWarning, stacklevel=2)
     if cache is not None:
         _save_cached(cache, key, Z, acc)
     return (Z, acc) if accuracy else Z
 
 
-def loss_line(network, x, t, center, direction, alphas, accuracy=False, cache=None, progress=False, train=False):
-    """``L(center + a * direction)`` for each ``a`` of ``alphas`` (and the accuracy, if asked)."""
-    zero = np.zeros_like(np.asarray(direction, dtype=float))
-    result = loss_grid(network, x, t, center, direction, zero, alphas, [0.0], accuracy=accuracy, cache=cache,
-                       progress=progress, train=train)
+def loss_line(model, *args, accuracy=False, cache=None, progress=False, train=False, params=None, **named):
+    """``L(center + a * direction)`` for each ``a`` of ``alphas`` (and the accuracy, if asked).
+
+    ``loss_line(network, x, t, center, direction, alphas)`` or
+    ``loss_line(loss_fn, center, direction, alphas)``, as for :func:`loss_grid`.
+    """
+    network, loss_fn, x, t, spec, rest = _plane(model, args, named, ("center", "direction", "alphas"), params)
+    zero = np.zeros_like(rest["direction"])
+    head = (loss_fn,) if loss_fn is not None else (network, x, t)
+    result = loss_grid(*head, rest["center"], rest["direction"], zero, rest["alphas"], [0.0], accuracy=accuracy,
+                       cache=cache, progress=progress, train=train, params=spec)
     return (result[0][0], result[1][0]) if accuracy else result[0]
 
 
@@ -342,10 +463,18 @@ def _save_cached(path, key, Z, acc):
             np.savez(handle, **arrays)
 
 
-def loss_points(network, x, t, center, d1, d2, points, train=False):
-    """``L(center + a d1 + b d2)`` for each row ``(a, b)`` of ``points`` (``(k, 2)``), computed as the grid is."""
-    points = np.asarray(points, dtype=float)
+def loss_points(model, *args, train=False, params=None, **named):
+    """``L(center + a d1 + b d2)`` for each row ``(a, b)`` of ``points`` (``(k, 2)``), computed as the grid is.
+
+    ``loss_points(network, x, t, center, d1, d2, points)`` or ``loss_points(loss_fn, center, d1, d2, points)``.
+    """
+    network, loss_fn, x, t, spec, rest = _plane(model, args, named, ("center", "d1", "d2", "points"), params)
+    points = np.asarray(rest["points"], dtype=float)
     if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
         raise ValueError(f"points: expected a non-empty array of (a, b) rows, shape (k, 2), got {points.shape}")
-    evaluator = PlaneEvaluator(network, x, t, center, d1, d2, train=train)
+    vectors = (rest["center"], rest["d1"], rest["d2"])
+    if loss_fn is not None:
+        evaluator = FunctionEvaluator(loss_fn, spec, *vectors)
+    else:
+        evaluator = PlaneEvaluator(network, x, t, *vectors, train=train)
     return evaluator.evaluate_chunks(points[:, 0], points[:, 1], evaluator.chunk_ranges(len(points)))
