@@ -22,11 +22,14 @@ from scratchnet.plot.landscapes import (
 )
 from scratchnet.plot.saving import save_animation, save_figure
 from scratchnet.plot.surfaces import plot_surface_paths, plot_surface_views
+from scratchnet.plot.trajectory import animate_trajectory_landscape, plot_trajectory_landscape
 
 __all__ = [
-    "animate_landscape_descent", "animate_race", "animate_surface_descent", "moving_average",
+    "animate_landscape_descent", "animate_race", "animate_surface_descent", "animate_trajectory_landscape",
+    "moving_average",
     "plot_accuracy_panels", "plot_activation_histograms", "plot_descent_paths", "plot_gradient_field",
     "plot_history_comparison", "plot_interpolation", "plot_landscape", "plot_landscape_rows",
     "plot_optimizer_grid", "plot_surface_paths", "plot_surface_views", "plot_surfaces", "plot_training_curves",
+    "plot_trajectory_landscape",
     "save_animation", "save_figure",
 ]
