@@ -395,3 +395,15 @@ def test_progress_notes_the_time_left():
     assert [done for done, _ in bar.notes] == [1, 2, 3]
     assert all(note.startswith("about ") and note.endswith(" s left") for _, note in bar.notes[:-1])
     assert bar.notes[-1][1] == ""
+
+
+def test_stacked_softmax_loss_sums_equal_the_loss_layer():
+    from scratchnet.landscape.grid import stacked_softmax_loss_sums
+    from scratchnet.layers import SoftmaxWithLoss
+
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal((3, 7, 4)) * np.array([1.0, 50.0, 800.0])[:, None, None]  # up to overflow scale
+    labels = rng.integers(0, 4, 7)
+    expected = SoftmaxWithLoss().apply(z, labels) * 7
+    np.testing.assert_allclose(stacked_softmax_loss_sums(z, labels), expected, rtol=1e-13)
+    assert np.all(np.isfinite(stacked_softmax_loss_sums(z, labels)))

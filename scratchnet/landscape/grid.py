@@ -41,7 +41,7 @@ from scratchnet.landscape.functional import (
     function_fingerprint,
     is_loss_function,
 )
-from scratchnet.layers import Affine, SoftmaxWithLoss
+from scratchnet.layers import Affine, Relu, SoftmaxWithLoss
 from scratchnet.progress import ProgressBar
 
 
@@ -54,6 +54,22 @@ def _check_coordinates(values, argument):
     if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values)):
         raise ValueError(f"{argument}: expected a non-empty 1-D array of finite grid coordinates, got {values!r}")
     return values
+
+
+def stacked_softmax_loss_sums(z, labels):
+    """Summed softmax cross-entropy over the samples, for each point: ``z`` ``(G, rows, C)``, ``labels`` ``(rows,)``.
+
+    The same numbers as ``SoftmaxWithLoss.apply(z, labels) * rows`` (to rounding), about
+    three times faster for a handful of classes: with the class axis moved first, each
+    reduction over the classes is a few elementwise operations over whole rows, instead
+    of one short reduction per sample.
+    """
+    classes_first = np.ascontiguousarray(np.moveaxis(z, -1, 0))  # (C, G, rows)
+    top = classes_first.max(axis=0)
+    classes_first -= top
+    picked = np.take_along_axis(classes_first, labels[None, None, :], axis=0)[0]
+    total = np.exp(classes_first, out=classes_first).sum(axis=0)
+    return (np.log(total) - picked).sum(axis=-1)
 
 
 class PlaneEvaluator:
@@ -69,7 +85,7 @@ class PlaneEvaluator:
         self.accuracy = accuracy
         self.net = copy.deepcopy(network)
         vector_to_params(np.asarray(center, dtype=float), self.net.params)
-        self.t, self.train = t, train
+        self.t, self.train, self.labels = t, train, None
         self.directions = (split_vector(d1, network.params, "d1"), split_vector(d2, network.params, "d2"))
         self.layers = list(self.net.layers.values())
         moving = {}  # layer index -> {parameter name: (D1 piece, D2 piece)}
@@ -233,8 +249,12 @@ class PlaneEvaluator:
         else:
             z = self._moving_apply(self.first, self.first_input[rows], alphas, betas)
         for index in range(self.first + 1, len(self.layers)):
-            z = self._moving_apply(index, z, alphas, betas) if index in self.moving else \
-                self.layers[index].apply(z, self.train)
+            if index in self.moving:
+                z = self._moving_apply(index, z, alphas, betas)
+            elif isinstance(self.layers[index], Relu):
+                z = np.maximum(z, 0, out=z)  # z is this loop's own temporary: no need for a new array
+            else:
+                z = self.layers[index].apply(z, self.train)
         return z
 
     def evaluate(self, alphas, betas):
@@ -249,7 +269,12 @@ class PlaneEvaluator:
                 if self.softmax_columns:
                     losses += self._logit_losses(z, rows)
                     continue
-                losses += self.net.last_layer.apply(z, targets[rows]) * size
+                if isinstance(self.net.last_layer, SoftmaxWithLoss) and z.ndim == 3:
+                    if self.labels is None:  # integer labels once, from integer or one-hot targets
+                        self.labels = _labels_as_indices(self.t, z.shape[-1])
+                    losses += stacked_softmax_loss_sums(z, self.labels[rows])
+                else:
+                    losses += self.net.last_layer.apply(z, targets[rows]) * size
                 if self.accuracy:
                     labels = _labels_as_indices(self.t[rows], z.shape[-1])
                     correct += np.sum(np.argmax(z, axis=-1) == labels, axis=-1)
