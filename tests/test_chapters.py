@@ -95,6 +95,7 @@ EXPECTED = {
     "ch_landscape_4_trajectory": ["landscape_trajectory.png", "landscape_trajectory_curves.png",
                                   "landscape_trajectory_descent.*"],
     "ch_landscape_5_one_neuron": ["landscape_one_neuron.png", "landscape_one_neuron_descent.*"],
+    "ch_landscape_6_your_own_network": ["landscape_your_own_network.png", "landscape_your_own_network_descent.*"],
 }
 
 
@@ -133,3 +134,14 @@ def test_gradient_method_chapter_prints_the_books_numbers(tmp_path, capsys):
     assert "lr 10, 100 steps of the numerical gradient: [-2.58983747e+13 -1.29524862e+12]" in out
     assert "lr 1e-10, 100 steps of the numerical gradient: [-2.99999994  3.99999992]" in out
     assert "lr 0.1, 20 steps: (-0.03459, 0.04612)" in out  # 0.8**20 of the start
+
+
+def test_your_own_network_chapter_gives_one_landscape_by_both_paths(tmp_path, capsys):
+    script = ROOT / "chapters" / "ch_landscape_6_your_own_network.py"
+    summaries = []
+    for extra in ([], ["--generic"]):
+        cli.run_chapter(script, ["--quick", "--out", str(tmp_path), *extra])
+        out = capsys.readouterr().out
+        summaries.append(out.split("PCA ")[1].splitlines()[0])
+        assert "test accuracy" in out
+    assert summaries[0] == summaries[1]  # from_params and the hand-written loss: the same numbers
