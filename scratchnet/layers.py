@@ -77,11 +77,14 @@ class Affine(Layer):
 
     ``W`` is ``(in, out)``, ``b`` is ``(out,)`` or ``None`` for a layer without bias.
     ``x`` is ``(N, in)`` (``apply`` also takes ``(..., N, in)``); ``y`` is ``(N, out)``.
-    Backward: :math:`\partial L/\partial x = \delta W^\top`,
-    :math:`\partial L/\partial W = x^\top \delta`, :math:`\partial L/\partial b = \sum_n \delta_n`.
+    Images ``(N, C, H, W)`` are flattened to ``(N, C*H*W)``, as in the book; give
+    ``input_shape=(C, H, W)`` so that ``apply`` can also tell stacked images
+    ``(..., N, C, H, W)`` apart. Backward: :math:`\partial L/\partial x = \delta W^\top`
+    (in the input's shape), :math:`\partial L/\partial W = x^\top \delta`,
+    :math:`\partial L/\partial b = \sum_n \delta_n`.
     """
 
-    def __init__(self, W, b=None):
+    def __init__(self, W, b=None, input_shape=None):
         W = np.asarray(W)
         if W.ndim != 2:
             raise ValueError(f"W: expected a 2-D (in, out) array, got shape {W.shape}")
@@ -89,8 +92,12 @@ class Affine(Layer):
             b = np.asarray(b)
             if b.shape != (W.shape[1],):
                 raise ValueError(f"b: expected shape ({W.shape[1]},) to match W {W.shape}, got {b.shape}")
+        if input_shape is not None and int(np.prod(input_shape)) != W.shape[0]:
+            raise ValueError(f"input_shape: expected {W.shape[0]} values per sample to match W {W.shape}, "
+                             f"got {tuple(input_shape)}")
         self.W, self.b = W, b
-        self.x = None
+        self.input_shape = None if input_shape is None else tuple(input_shape)
+        self.x = self.x_shape = None
         self.dW = self.db = None
 
     @property
@@ -101,13 +108,22 @@ class Affine(Layer):
     def grads(self):
         return {"W": self.dW} if self.b is None else {"W": self.dW, "b": self.db}
 
-    def apply(self, x, train=False):
-        x = np.asarray(x)
-        if x.ndim < 2 or x.shape[-1] != self.W.shape[0]:
+    def _flat(self, x):
+        """``x`` with each sample as one row of ``in`` values: ``(..., N, in)``."""
+        fan_in = self.W.shape[0]
+        shape = self.input_shape
+        if shape is not None and len(shape) > 1 and x.shape[-len(shape):] == shape:
+            return x.reshape(x.shape[:-len(shape)] + (fan_in,))
+        if x.ndim > 2 and x.shape[-1] != fan_in and int(np.prod(x.shape[1:])) == fan_in:
+            return x.reshape(x.shape[0], fan_in)  # one batch of images, as the book flattens it
+        if x.ndim < 2 or x.shape[-1] != fan_in:
             raise ValueError(
-                f"x: Affine expects input of shape (N, {self.W.shape[0]}) to match W "
-                f"{self.W.shape}, got {x.shape}"
+                f"x: Affine expects input of shape (N, {fan_in}) to match W {self.W.shape}, got {x.shape}"
             )
+        return x
+
+    def apply(self, x, train=False):
+        x = self._flat(np.asarray(x))
         if x.ndim == 2:
             out = x @ self.W
         else:  # one matrix product for all leading axes: numpy's stacked matmul would loop
@@ -115,9 +131,10 @@ class Affine(Layer):
         return out if self.b is None else out + self.b
 
     def forward(self, x, train=False):
-        out = self.apply(x, train)
-        self.x = x
-        return out
+        x = np.asarray(x)
+        self.x_shape = x.shape
+        self.x = self._flat(x)
+        return self.apply(self.x, train)
 
     def backward(self, dout, input_grad=True):
         """Set ``dW``, ``db`` and return ``dx``; ``input_grad=False`` skips ``dx`` and returns ``None``.
@@ -128,7 +145,7 @@ class Affine(Layer):
         self.dW = self.x.T @ dout
         if self.b is not None:
             self.db = np.sum(dout, axis=0)
-        return dout @ self.W.T if input_grad else None
+        return (dout @ self.W.T).reshape(self.x_shape) if input_grad else None
 
     def perturbed_outputs(self, x, name, flat_indices, new_values, train=False):
         r"""Changing :math:`W_{ij}` by :math:`s` moves only output column :math:`j`, by :math:`s\,x_{:,i}`.
@@ -137,6 +154,7 @@ class Affine(Layer):
         products. The step is ``new - old`` as stored, the change the textbook loop makes.
         """
         flat_indices = np.asarray(flat_indices)
+        x = self._flat(np.asarray(x))
         base = self.apply(x)
         out = np.broadcast_to(base, (len(flat_indices),) + base.shape).copy()
         steps = np.asarray(new_values) - self.params[name].reshape(-1)[flat_indices]
@@ -150,9 +168,9 @@ class Affine(Layer):
 
 
 class Relu(Layer):
-    elementwise = True  # output column j depends only on input column j
-
     r""":math:`y = \max(0, x)`; backward passes :math:`\delta` where :math:`x > 0`."""
+
+    elementwise = True  # output column j depends only on input column j
 
     def __init__(self):
         self.mask = None
@@ -169,9 +187,9 @@ class Relu(Layer):
 
 
 class Sigmoid(Layer):
-    elementwise = True
-
     r""":math:`y = \sigma(x)`; backward: :math:`\delta\, y (1 - y)`."""
+
+    elementwise = True
 
     def __init__(self):
         self.out = None
@@ -188,9 +206,9 @@ class Sigmoid(Layer):
 
 
 class Tanh(Layer):
-    elementwise = True
-
     r""":math:`y = \tanh x`; backward: :math:`\delta\,(1 - y^2)`."""
+
+    elementwise = True
 
     def __init__(self):
         self.out = None
@@ -266,7 +284,8 @@ class BatchNormalization(Layer):
     axis (axis ``-2``) and ``forward`` folds them into running averages
     (``momentum`` weight on the old value, both starting at 0 as in the book); at test
     time the running averages are used.
-    ``gamma`` and ``beta`` are ``(D,)``; ``x`` is ``(N, D)``. :math:`\epsilon = 10^{-6}`
+    ``gamma`` and ``beta`` are ``(D,)``; ``x`` is ``(N, D)``, or images ``(N, C, H, W)`` with
+    ``D = C*H*W`` (each pixel of each channel a feature, as in the book). :math:`\epsilon = 10^{-6}`
     (the textbook's ``10e-7``).
     """
 
@@ -284,7 +303,7 @@ class BatchNormalization(Layer):
         # Both averages start at 0, as in the book: test-mode outputs of a barely trained
         # layer then divide by sqrt(small variance + eps), which is what its figure 6-19 shows.
         self.running_var = np.zeros_like(self.gamma) if running_var is None else running_var
-        self.cache = None
+        self.cache = self.x_shape = None
         self.dgamma = self.dbeta = None
 
     @property
@@ -295,11 +314,17 @@ class BatchNormalization(Layer):
     def grads(self):
         return {"gamma": self.dgamma, "beta": self.dbeta}
 
+    def _rows(self, x):
+        """``x`` as ``(..., N, D)``: images ``(..., N, C, H, W)`` become ``C*H*W`` features, as in the book."""
+        x = np.asarray(x)
+        features = self.gamma.shape[0]
+        if x.ndim >= 4 and x.shape[-1] != features and int(np.prod(x.shape[-3:])) == features:
+            return x.reshape(x.shape[:-3] + (features,))
+        if x.ndim < 1 or x.shape[-1] != features:
+            raise ValueError(f"x: BatchNormalization expects {features} features, got shape {x.shape}")
+        return x
+
     def _normalize(self, x, train):
-        if np.shape(x)[-1] != self.gamma.shape[0]:
-            raise ValueError(
-                f"x: BatchNormalization expects {self.gamma.shape[0]} features, got shape {np.shape(x)}"
-            )
         if train:
             mean = np.mean(x, axis=-2, keepdims=True)
             centered = x - mean
@@ -311,11 +336,13 @@ class BatchNormalization(Layer):
         return centered, std, mean
 
     def apply(self, x, train=False):
-        centered, std, _ = self._normalize(x, train)
-        return self.gamma * (centered / std) + self.beta
+        shape = np.shape(x)
+        centered, std, _ = self._normalize(self._rows(x), train)
+        return (self.gamma * (centered / std) + self.beta).reshape(shape)
 
     def forward(self, x, train=True):
-        centered, std, mean = self._normalize(x, train)
+        self.x_shape = np.shape(x)
+        centered, std, mean = self._normalize(self._rows(x), train)
         if train:
             keep = self.momentum
             self.running_mean = keep * self.running_mean + (1 - keep) * mean[0]
@@ -323,21 +350,22 @@ class BatchNormalization(Layer):
             self.running_var = keep * self.running_var + (1 - keep) * variance
         normalized = centered / std
         self.cache = (centered, std, normalized, train)
-        return self.gamma * normalized + self.beta
+        return (self.gamma * normalized + self.beta).reshape(self.x_shape)
 
     def backward(self, dout):
         centered, std, normalized, train = self.cache
+        dout = np.asarray(dout).reshape(normalized.shape)
         self.dbeta = np.sum(dout, axis=0)
         self.dgamma = np.sum(normalized * dout, axis=0)
         dnormalized = self.gamma * dout
         if not train:
-            return dnormalized / std
+            return (dnormalized / std).reshape(self.x_shape)
         # d/dx of (x - mean)/std with both mean and std depending on the whole batch.
-        return (
+        return ((
             dnormalized
             - np.mean(dnormalized, axis=0)
             - normalized * np.mean(dnormalized * normalized, axis=0)
-        ) / std
+        ) / std).reshape(self.x_shape)
 
 
 class LossLayer(Layer):
@@ -424,3 +452,15 @@ class IdentityWithLoss(LossLayer):
 
     def backward(self, dout=1.0):
         return dout * 2 * self.factor * (self.y - self.t) / self.y.shape[0]
+
+
+def __getattr__(name):
+    """Convolution and pooling live in :mod:`scratchnet.conv` (chapter 7) and are importable from here too.
+
+    Looked up on first use, because :mod:`scratchnet.conv` builds on :class:`Layer` above.
+    """
+    if name in ("Convolution", "Pooling", "im2col", "col2im"):
+        from scratchnet import conv
+
+        return getattr(conv, name)
+    raise AttributeError(f"module 'scratchnet.layers' has no attribute {name!r}")

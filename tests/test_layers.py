@@ -5,9 +5,11 @@ from scratchnet.gradient import gradient_check_layer
 from scratchnet.layers import (
     Affine,
     BatchNormalization,
+    Convolution,
     Dropout,
     IdentityWithLoss,
     NonFiniteLossError,
+    Pooling,
     Relu,
     Sigmoid,
     SoftmaxWithLoss,
@@ -43,6 +45,18 @@ LAYER_TABLE = {
     "identity-loss": (IdentityWithLoss, normal(5, 3), normal(5, 3), False),
     "identity-loss-1d-targets": (IdentityWithLoss, normal(5, 1), normal(5), False),
     "identity-loss-plain-mse": (lambda: IdentityWithLoss(factor=1.0), normal(5, 3), normal(5, 3), False),
+    # Chapter 7: images (N, C, H, W).
+    "convolution-padded": (lambda: Convolution(normal(3, 2, 3, 3), normal(3), stride=1, pad=1), normal(4, 2, 5, 5),
+                           None, False),
+    "convolution-stride-2": (lambda: Convolution(normal(2, 3, 3, 3), normal(2), stride=2), normal(3, 3, 7, 7), None,
+                             False),
+    "convolution-no-bias": (lambda: Convolution(normal(2, 1, 2, 2), None), normal(2, 1, 4, 3), None, False),
+    "pooling": (lambda: Pooling(2, 2, stride=2), normal(2, 3, 4, 6), None, False),
+    "pooling-padded-overlapping": (lambda: Pooling(3, 3, stride=2, pad=1), normal(2, 2, 5, 5), None, False),
+    "affine-images": (lambda: Affine(normal(18, 4), normal(4), input_shape=(2, 3, 3)), normal(5, 2, 3, 3), None,
+                      False),
+    "batchnorm-images": (lambda: BatchNormalization(1 + normal(18, scale=0.1), normal(18)), normal(6, 2, 3, 3),
+                         None, True),
 }
 
 

@@ -1,0 +1,148 @@
+"""Chapter 7: im2col, convolution against its four-loop definition, pooling, SimpleConvNet."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scratchnet.conv import Convolution, Pooling, col2im, conv_output_size, convolve_naive, im2col
+from scratchnet.gradient import gradient_check
+from scratchnet.layers import Layer
+from scratchnet.networks import SimpleConvNet
+
+RNG = np.random.default_rng(3)
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(1, 3), c=st.integers(1, 3), out_h=st.integers(1, 4), out_w=st.integers(1, 4),
+       fh=st.integers(1, 3), fw=st.integers(1, 3), stride=st.integers(1, 3), pad=st.integers(0, 2),
+       seed=st.integers(0, 2**16))
+def test_col2im_is_the_adjoint_of_im2col(n, c, out_h, out_w, fh, fw, stride, pad, seed):
+    # Sizes built so the filters tile the input: H + 2p - fh = stride * (out_h - 1).
+    H, W = stride * (out_h - 1) + fh - 2 * pad, stride * (out_w - 1) + fw - 2 * pad
+    if H < 1 or W < 1:
+        return
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, c, H, W))
+    col = im2col(x, fh, fw, stride, pad)
+    assert col.shape == (n * out_h * out_w, c * fh * fw)
+    other = rng.standard_normal(col.shape)
+    # <im2col(x), other> = <x, col2im(other)>: what backward needs.
+    assert np.sum(col * other) == pytest.approx(np.sum(x * col2im(other, x.shape, fh, fw, stride, pad)), rel=1e-10)
+
+
+@pytest.mark.parametrize("stride, pad, shape", [(1, 0, (2, 3, 6, 5)), (2, 1, (3, 2, 7, 7)), (1, 2, (1, 1, 4, 4)),
+                                                (3, 0, (2, 2, 9, 6))])
+def test_convolution_equals_the_four_loop_definition(stride, pad, shape):
+    x = RNG.standard_normal(shape)
+    W, b = RNG.standard_normal((4, shape[1], 3, 3)), RNG.standard_normal(4)
+    layer = Convolution(W, b, stride, pad)
+    expected = convolve_naive(x, W, b, stride, pad)
+    np.testing.assert_allclose(layer.forward(x), expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(layer.apply(x), expected, rtol=1e-12, atol=1e-12)
+    assert layer.output_shape(shape[1:]) == expected.shape[1:]
+
+
+def test_convolution_direction_output_is_the_linear_part():
+    x = RNG.standard_normal((2, 2, 5, 5))
+    W, b = RNG.standard_normal((3, 2, 3, 3)), RNG.standard_normal(3)
+    D, d = RNG.standard_normal(W.shape), RNG.standard_normal(3)
+    layer = Convolution(W, b, pad=1)
+    moved = Convolution(W + 0.7 * D, b + 0.7 * d, pad=1).apply(x)
+    np.testing.assert_allclose(layer.apply(x) + 0.7 * layer.direction_output(x, D, d), moved, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["W", "b"])
+def test_convolution_perturbed_outputs_equal_setting_each_entry(name):
+    layer = Convolution(RNG.standard_normal((3, 2, 3, 3)), RNG.standard_normal(3), stride=2, pad=1)
+    x = RNG.standard_normal((2, 2, 7, 7))
+    size = layer.params[name].size
+    indices = np.array([0, size - 1, size // 2, 1])
+    values = RNG.standard_normal(4)
+    fast = layer.perturbed_outputs(x, name, indices, values)
+    generic = Layer.perturbed_outputs(layer, x, name, indices, values)
+    np.testing.assert_allclose(fast, generic, rtol=1e-12, atol=1e-12)
+
+
+def test_pooling_takes_the_maximum_and_padding_never_wins():
+    x = -np.abs(RNG.standard_normal((2, 3, 5, 5))) - 1  # all negative: zero padding would win every edge window
+    out = Pooling(3, 3, stride=2, pad=1).forward(x)
+    assert out.shape == (2, 3, 3, 3)
+    padded = np.pad(x, [(0, 0), (0, 0), (1, 1), (1, 1)], constant_values=-np.inf)
+    for i in range(3):
+        for j in range(3):
+            window = padded[:, :, 2 * i:2 * i + 3, 2 * j:2 * j + 3]
+            np.testing.assert_array_equal(out[:, :, i, j], window.max(axis=(2, 3)))
+    assert np.all(out < -1)
+
+
+def test_pooling_backward_routes_to_the_maximum():
+    x = np.array([[[[1.0, 5.0], [3.0, 2.0]]]])
+    layer = Pooling(2, 2, stride=2)
+    assert layer.forward(x).item() == 5.0
+    np.testing.assert_array_equal(layer.backward(np.array([[[[7.0]]]])), [[[[0.0, 7.0], [0.0, 0.0]]]])
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: Convolution(np.ones((2, 1, 5, 5)), np.zeros(2), stride=2).forward(np.ones((1, 1, 8, 8))),
+     r"filter size 5 with stride 2 and pad 0 does not tile an input of 8"),
+    (lambda: Convolution(np.ones((2, 3, 3, 3)), np.zeros(2)).forward(np.ones((1, 1, 8, 8))),
+     r"x: expected 3 channels to match the filters, got 1"),
+    (lambda: Pooling(4, 4, stride=1).forward(np.ones((1, 1, 3, 3))),
+     r"a pooling window of 4 x 4 is larger than the input 3 x 3"),
+    (lambda: Convolution(np.ones((2, 1, 3)), np.zeros(2)), r"W: expected filters \(FN, C, FH, FW\)"),
+    (lambda: Convolution(np.ones((2, 1, 3, 3)), np.zeros(3)), r"b: expected shape \(2,\)"),
+    (lambda: Convolution(np.ones((2, 1, 3, 3)), np.zeros(2)).forward(np.ones((4, 9))),
+     r"x: expected images \(N, C, H, W\), got shape \(4, 9\)"),
+    (lambda: conv_output_size(5, 3, stride=0), "expected stride >= 1"),
+    (lambda: SimpleConvNet(conv_param={"filters": 3}), r"conv_param: expected filter_num.*\['filters'\]"),
+    (lambda: SimpleConvNet(input_dim=(1, 27, 27)), r"the convolution's output \(height\): filter size 2 with stride 2"),
+])
+def test_bad_convolution_settings_are_clear_errors(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_pooling_with_padding_counts_it_in_the_output_size():
+    assert Pooling(2, 2, stride=2, pad=1).forward(np.ones((1, 1, 4, 4))).shape == (1, 1, 3, 3)
+
+
+def small_convnet(seed=0):
+    net = SimpleConvNet((2, 8, 8), {"filter_num": 3, "filter_size": 3, "pad": 1, "stride": 1}, hidden_size=6,
+                        output_size=4, weight_init_std=0.3, seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    for array in net.params.values():
+        array += 0.05 * rng.standard_normal(array.shape)  # non-zero biases
+    return net
+
+
+def test_simple_convnet_shapes_and_gradient_check():
+    net = SimpleConvNet(seed=0)
+    assert {k: v.shape for k, v in net.params.items()} == {
+        "W1": (30, 1, 5, 5), "b1": (30,), "W2": (4320, 100), "b2": (100,), "W3": (100, 10), "b3": (10,)}
+    assert net.predict(np.zeros((2, 1, 28, 28))).shape == (2, 10)
+    small = small_convnet()
+    x, t = RNG.standard_normal((3, 2, 8, 8)), np.array([0, 3, 1])
+    report = gradient_check(small, x, t)
+    assert report.passed, str(report)
+
+
+def test_simple_convnet_numerical_gradient_equals_the_textbook_loop():
+    net = small_convnet(seed=4)
+    x, t = RNG.standard_normal((2, 2, 8, 8)), np.eye(4)[[2, 1]]
+    fast, naive = net.numerical_gradient(x, t), net.numerical_gradient_naive(x, t)
+    for key in naive:
+        np.testing.assert_allclose(fast[key], naive[key], rtol=0, atol=1e-9 * np.abs(naive[key]).max() + 1e-12)
+
+
+def test_simple_convnet_trains_on_a_few_digits():
+    from scratchnet.datasets import load_mnist
+    from scratchnet.optimizers import Adam
+    from scratchnet.training import Trainer
+
+    (x_train, t_train), (x_test, t_test) = load_mnist(flatten=False)
+    net = SimpleConvNet(conv_param={"filter_num": 8, "filter_size": 5, "pad": 0, "stride": 1}, hidden_size=30,
+                        seed=0)
+    history = Trainer(net, Adam(lr=0.003), x_train[:1000], t_train[:1000], x_test[:200], t_test[:200], epochs=2,
+                      batch_size=50, seed=0, verbose=False).fit()
+    assert history.test_acc[-1] > 0.75 > history.test_acc[0]
