@@ -130,6 +130,11 @@ class Affine(Layer):
             out = (x.reshape(-1, x.shape[-1]) @ self.W).reshape(x.shape[:-1] + (self.W.shape[1],))
         return out if self.b is None else out + self.b
 
+    def direction_output(self, x, dW, db):
+        """``x dW + db``: how the output moves along a direction ``(dW, db)`` of the parameters."""
+        out = self._flat(np.asarray(x)) @ dW
+        return out if db is None else out + db
+
     def forward(self, x, train=False):
         x = np.asarray(x)
         self.x_shape = x.shape

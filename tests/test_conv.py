@@ -146,3 +146,40 @@ def test_simple_convnet_trains_on_a_few_digits():
     history = Trainer(net, Adam(lr=0.003), x_train[:1000], t_train[:1000], x_test[:200], t_test[:200], epochs=2,
                       batch_size=50, seed=0, verbose=False).fit()
     assert history.test_acc[-1] > 0.75 > history.test_acc[0]
+
+
+def test_filter_normalized_direction_of_a_convolution_scales_each_output_channel():
+    from scratchnet.landscape import random_direction, split_vector
+
+    net = small_convnet(seed=2)
+    direction = split_vector(random_direction(net, 5), net.params)
+    for key in ("W1",):  # (FN, C, FH, FW): a filter is W[f]
+        np.testing.assert_allclose(np.linalg.norm(direction[key].reshape(3, -1), axis=1),
+                                   np.linalg.norm(net.params[key].reshape(3, -1), axis=1), rtol=1e-12)
+    np.testing.assert_allclose(np.linalg.norm(direction["W2"], axis=0), np.linalg.norm(net.params["W2"], axis=0),
+                               rtol=1e-12)
+    assert not np.any(direction["b1"])
+
+
+@pytest.mark.parametrize("moving", ["every layer, biases too", "the Affine after the convolution"])
+def test_convnet_landscape_fast_grid_equals_the_naive_loop(moving):
+    from scratchnet.landscape import loss_grid, loss_grid_naive, params_to_vector, random_direction
+    from scratchnet.landscape.grid import PlaneEvaluator
+
+    net = small_convnet(seed=6)
+    rng = np.random.default_rng(8)
+    x, t = rng.standard_normal((150, 2, 8, 8)), rng.integers(0, 4, 150)
+    center = params_to_vector(net.params)
+    d1, d2 = random_direction(net, 1, include_biases=True), random_direction(net, 2)
+    if moving != "every layer, biases too":
+        conv = net.params["W1"].size + net.params["b1"].size
+        d1[:conv] = d2[:conv] = 0.0
+    evaluator = PlaneEvaluator(net, x, t, center, d1, d2, block_bytes=2**12)
+    assert evaluator.linear and len(evaluator.blocks) >= 2  # several data blocks, the last one shorter
+    assert evaluator.first == (0 if moving == "every layer, biases too" else 3)
+    alphas, betas = np.linspace(-1, 1, 5), np.linspace(-0.5, 1.0, 3)
+    A, B = np.meshgrid(alphas, betas)
+    blocked = evaluator.evaluate(A.ravel(), B.ravel()).reshape(A.shape)
+    naive = loss_grid_naive(net, x, t, center, d1, d2, alphas, betas)
+    np.testing.assert_allclose(blocked, naive, rtol=1e-10)
+    np.testing.assert_allclose(loss_grid(net, x, t, center, d1, d2, alphas, betas), naive, rtol=1e-10)

@@ -69,6 +69,8 @@ def _layout_of(key, array, layout, include_biases):
         return chosen  # an explicit word for this key wins
     if _is_bias(key, array):
         return "layer" if include_biases else "zero"
+    if array.ndim == 4 and chosen in ("in_out", "out_in"):
+        return "out_in"  # convolution filters (FN, C, FH, FW): output channel first in every layout
     if array.ndim != 2 and chosen in ("in_out", "out_in"):
         raise ValueError(f"layout: {chosen!r} applies to 2-D weights, but {key!r} has shape {array.shape}; "
                          f"give it its own, e.g. layout={{{key!r}: 'layer'}}")
@@ -86,7 +88,9 @@ def random_direction(network, rng, normalization="filter", include_biases=False,
       :math:`d_f \leftarrow d_f \lVert W_f \rVert / \lVert d_f \rVert`. Where the filter is
       depends on how ``W`` is stored, the ``layout``: ``"in_out"`` (scratchnet and the
       book: ``z = x W``, ``W`` is ``(in, out)``, a filter is a column) or ``"out_in"``
-      (PyTorch and most hand-written networks: ``z = x W^T``, a filter is a row).
+      (PyTorch and most hand-written networks: ``z = x W^T``, a filter is a row). A
+      convolution's filters ``(FN, C, FH, FW)`` are one output channel each, ``W[f]``,
+      in either layout.
     - ``"layer"``: each array is rescaled to the norm of the network's array.
     - ``None``: the raw :math:`\mathcal N(0, 1)` entries.
 
@@ -94,8 +98,8 @@ def random_direction(network, rng, normalization="filter", include_biases=False,
     ``"out_in"``, ``"layer"``: scale the whole array, ``"zero"``: leave it still) with an
     optional ``"default"``. Biases (1-D arrays, and ``(1, n)`` rows whose key does not
     start with ``W`` or ``w``) get a zero direction
-    unless ``include_biases`` (then each is rescaled like a whole layer). An array of
-    more than two dimensions needs its own word. ``rng`` is a ``numpy.random.Generator``
+    unless ``include_biases`` (then each is rescaled like a whole layer). Another array
+    of more than two dimensions needs its own word. ``rng`` is a ``numpy.random.Generator``
     (or a seed). Returns a vector of length P.
     """
     if normalization not in ("filter", "layer", None):
@@ -114,9 +118,9 @@ def random_direction(network, rng, normalization="filter", include_biases=False,
         elif normalization == "layer" or (normalization == "filter" and kind == "layer"):
             direction *= np.linalg.norm(array) / max(np.linalg.norm(direction), 1e-300)
         elif normalization == "filter":
-            axis = 0 if kind == "in_out" else 1  # the axis summed over within one filter
-            norms = np.linalg.norm(array, axis=axis, keepdims=True)
-            direction *= norms / np.maximum(np.linalg.norm(direction, axis=axis, keepdims=True), 1e-300)
+            axis = 0 if kind == "in_out" else tuple(range(1, array.ndim))  # the axes within one filter
+            norms = np.sqrt(np.sum(array**2, axis=axis, keepdims=True))
+            direction *= norms / np.maximum(np.sqrt(np.sum(direction**2, axis=axis, keepdims=True)), 1e-300)
         pieces.append(direction.ravel())
     return np.concatenate(pieces)
 

@@ -115,6 +115,7 @@ class PlaneEvaluator:
             # [base; P1; P2] of each block, stacked: z for G points is then one product (G, 3) @ (3, rows * out),
             # instead of three passes that each allocate a (G, rows, out) array.
             self.stacked = [np.stack([self.base[r], self.p1[r], self.p2[r]]).reshape(3, -1) for r in self.blocks]
+            self.sample_shape = self.base.shape[1:]
             self.base = self.p1 = self.p2 = None
 
     def chunk_ranges(self, count):
@@ -122,29 +123,40 @@ class PlaneEvaluator:
         return [(start, min(start + self.chunk, count)) for start in range(0, count, self.chunk)]
 
     def _widest_per_point(self):
-        """The widest activation computed separately for each grid point (what sets the chunk size)."""
+        """The widest activation (values per sample) computed separately for each grid point: sets the chunk size."""
         if self.columns is not None:
             return len(self.columns)
-        widths = [np.shape(self.first_input)[-1] if not self.linear else self.base.shape[-1]]
-        widths += [layer.W.shape[1] for layer in self.layers[self.first:] if isinstance(layer, Affine)]
+        z = self.base[:1] if self.linear else self.first_input[:1]
+        widths = [z[0].size]
+        with np.errstate(over="ignore", invalid="ignore"):
+            for layer in self.layers[self.first + (1 if self.linear else 0):]:
+                z = layer.apply(z, self.train)
+                widths.append(z[0].size)
         return max(widths)
 
     def _prepare_linear_terms(self):
-        """``base``, ``P1``, ``P2`` of the first moving layer (when it is an ``Affine``)."""
-        self.linear = self.first < len(self.layers) and isinstance(self.layers[self.first], Affine)
+        """``base``, ``P1``, ``P2`` of the first moving layer, when it is linear in its parameters.
+
+        An ``Affine`` or a ``Convolution``: its output at a grid point is
+        ``base + a P1 + b P2``, with ``P`` the layer applied with a direction's pieces.
+        """
+        layer = self.layers[self.first] if self.first < len(self.layers) else None
+        self.linear = hasattr(layer, "direction_output")
         self.columns, self.column_targets, self.softmax_columns, self.constant = None, None, False, 0.0
         if not self.linear:
             return
-        layer, pieces = self.layers[self.first], self.moving[self.first]
+        pieces = self.moving[self.first]
         x = self.first_input
         with np.errstate(over="ignore", invalid="ignore"):
             self.base = layer.apply(x)
             terms = []
             for which in (0, 1):
-                term = x @ pieces["W"][which] if "W" in pieces else np.zeros_like(self.base)
-                terms.append(term + pieces["b"][which] if "b" in pieces else term)
+                d_W = pieces["W"][which] if "W" in pieces else np.zeros_like(layer.W)
+                terms.append(layer.direction_output(x, d_W, pieces["b"][which] if "b" in pieces else None))
         self.p1, self.p2 = terms
         self.first_input = None  # no longer needed; keeps the evaluator small to send to workers
+        if self.base.ndim != 2:
+            return  # image-shaped outputs: the column shortcuts below are for (N, out) layers
         suffix = self.layers[self.first + 1:]
         separable = getattr(self.net.last_layer, "column_separable", False)
         touched = np.any(self.p1 != 0, axis=0) | np.any(self.p2 != 0, axis=0)
@@ -215,10 +227,14 @@ class PlaneEvaluator:
         for attr, (p1, p2) in pieces.items():
             layer.params[attr][...] = originals[attr] + a * p1 + b * p2
 
-    def _moving_apply(self, index, z, alphas, betas):
-        """Layer ``index``, whose parameters move, applied with each point's own parameters."""
+    def _moving_apply(self, index, z, alphas, betas, stacked=True):
+        """Layer ``index``, whose parameters move, applied with each point's own parameters.
+
+        ``z`` holds one input per point (``stacked``, leading axis G) or one input shared by all.
+        """
         layer, pieces = self.layers[index], self.moving[index]
-        if isinstance(layer, Affine) and z.ndim == 3:
+        if isinstance(layer, Affine) and stacked:
+            z = layer._flat(z)  # (G, rows, in), images flattened
             d1_W, d2_W = pieces.get("W", (0.0, 0.0))
             W = layer.W + alphas[:, None, None] * d1_W + betas[:, None, None] * d2_W  # one W per point
             out = np.matmul(z, np.broadcast_to(W, (len(alphas),) + layer.W.shape))
@@ -232,7 +248,7 @@ class PlaneEvaluator:
         try:
             for g, (a, b) in enumerate(zip(alphas, betas, strict=True)):
                 self._set_point(layer, pieces, a, b, originals)
-                outputs.append(layer.apply(z[g] if z.ndim == 3 else z, self.train))
+                outputs.append(layer.apply(z[g] if stacked else z, self.train))
         finally:
             for attr, original in originals.items():
                 layer.params[attr][...] = original
@@ -245,9 +261,9 @@ class PlaneEvaluator:
             return np.broadcast_to(self.first_input[rows], (len(alphas),) + self.first_input[rows].shape)
         if self.linear:
             coefficients = np.stack([np.ones_like(alphas), alphas, betas], axis=1)
-            z = (coefficients @ self.stacked[block]).reshape(len(alphas), rows.stop - rows.start, -1)
+            z = (coefficients @ self.stacked[block]).reshape((len(alphas), rows.stop - rows.start) + self.sample_shape)
         else:
-            z = self._moving_apply(self.first, self.first_input[rows], alphas, betas)
+            z = self._moving_apply(self.first, self.first_input[rows], alphas, betas, stacked=False)
         for index in range(self.first + 1, len(self.layers)):
             if index in self.moving:
                 z = self._moving_apply(index, z, alphas, betas)
