@@ -204,8 +204,13 @@ class Pooling(Layer):
         self.pool_h, self.pool_w, self.stride, self.pad = int(pool_h), int(pool_w), int(stride), int(pad)
         self.x_shape = self.arg_max = None
 
+    def _tiles_the_input(self, shape):
+        """Whether the windows tile images of ``shape`` exactly (stride = window, no padding): the usual 2 x 2."""
+        return (self.pad == 0 and self.stride == self.pool_h == self.pool_w
+                and shape[-2] % self.pool_h == 0 and shape[-1] % self.pool_w == 0)
+
     def _windows(self, x):
-        """Each window of each channel as a row: ``(N * OH * OW * C, pool_h * pool_w)``."""
+        """Each window of each channel as a row, in ``(N, OH, OW, C)`` order: ``(N * OH * OW * C, pool_h * pool_w)``."""
         N, C, H, W = x.shape
         if self.pool_h > H + 2 * self.pad or self.pool_w > W + 2 * self.pad:
             raise ValueError(f"x: a pooling window of {self.pool_h} x {self.pool_w} is larger than the input "
@@ -219,25 +224,50 @@ class Pooling(Layer):
         ow = conv_output_size(W, self.pool_w, self.stride, self.pad, "x (width)")
         return out.reshape(N, oh, ow, C).transpose(0, 3, 1, 2)
 
+    def _tiles(self, x):
+        """``x`` ``(..., C, H, W)`` seen as ``(..., C, OH, h, OW, w)``: a view, no copy (tiling windows only)."""
+        *lead, H, W = x.shape
+        return x.reshape((*lead, H // self.pool_h, self.pool_h, W // self.pool_w, self.pool_w))
+
     def apply(self, x, train=False):
         x = np.asarray(x)
         if x.ndim < 4:
             raise ValueError(f"x: expected images (N, C, H, W), got shape {x.shape}")
+        if self._tiles_the_input(x.shape):
+            return self._tiles(x).max(axis=(-3, -1))
         flat = x.reshape((-1,) + x.shape[-3:])
         out = self._shape_out(self._windows(flat).max(axis=1), flat)
         return out.reshape(x.shape[:-3] + out.shape[1:])
 
     def forward(self, x, train=False):
         x = _check_images(x)
+        self.x_shape = x.shape
+        if self._tiles_the_input(x.shape):
+            return self._forward_tiles(x)
         windows = self._windows(x)
         self.arg_max = windows.argmax(axis=1)
-        self.x_shape = x.shape
         return self._shape_out(windows[np.arange(len(windows)), self.arg_max], x)
 
     def backward(self, dout):
+        if self._tiles_the_input(self.x_shape):
+            return self._backward_tiles(dout)
         size = self.pool_h * self.pool_w
         delta = np.asarray(dout).transpose(0, 2, 3, 1).ravel()  # window order of _windows
         dwindows = np.zeros((delta.size, size), dtype=delta.dtype)
         dwindows[np.arange(delta.size), self.arg_max] = delta
         C = self.x_shape[1]
         return col2im(dwindows.reshape(-1, C * size), self.x_shape, self.pool_h, self.pool_w, self.stride, self.pad)
+
+    # The shortcut for tiling windows: the same numbers as the im2col path above, with one copy instead of three.
+    def _forward_tiles(self, x):
+        tiles = self._tiles(x).swapaxes(-3, -2)  # (N, C, OH, OW, h, w)
+        rows = tiles.reshape(tiles.shape[:4] + (-1,))
+        self.arg_max = rows.argmax(axis=-1)  # (N, C, OH, OW): the first maximum, as the general path
+        return np.take_along_axis(rows, self.arg_max[..., None], axis=-1)[..., 0]
+
+    def _backward_tiles(self, dout):
+        dout = np.asarray(dout)
+        rows = np.zeros(dout.shape + (self.pool_h * self.pool_w,), dtype=np.result_type(dout, float))
+        np.put_along_axis(rows, self.arg_max[..., None], dout[..., None], axis=-1)
+        N, C, OH, OW = dout.shape
+        return rows.reshape(N, C, OH, OW, self.pool_h, self.pool_w).swapaxes(-3, -2).reshape(self.x_shape)

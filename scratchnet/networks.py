@@ -85,11 +85,22 @@ class LayerNet:
         self.last_loss = self.last_layer.forward(self.predict(x, train=train), t) + self.weight_decay_loss()
         return self.last_loss
 
-    def accuracy(self, x, t):
-        """Fraction of rows of ``x`` whose highest score is the label ``t`` (integer or one-hot)."""
-        scores = self.predict(x, train=False)
-        labels = _labels_as_indices(t, scores.shape[-1])
-        return float(np.mean(np.argmax(scores, axis=-1) == labels))
+    #: rows per forward pass in :meth:`accuracy` (``None``: all at once)
+    accuracy_batch_size = None
+
+    def accuracy(self, x, t, batch_size=None):
+        """Fraction of rows of ``x`` whose highest score is the label ``t`` (integer or one-hot).
+
+        ``batch_size`` rows at a time (default :attr:`accuracy_batch_size`), which keeps the
+        memory of a convolutional network's activations small; the result is the same.
+        """
+        batch_size = batch_size or self.accuracy_batch_size or len(x)
+        correct = 0
+        for start in range(0, len(x), batch_size):
+            scores = self.predict(x[start:start + batch_size], train=False)
+            labels = _labels_as_indices(t[start:start + batch_size], scores.shape[-1])
+            correct += int(np.sum(np.argmax(scores, axis=-1) == labels))
+        return correct / len(x)
 
     # ---- gradients ----------------------------------------------------------------
     def gradient(self, x, t):
@@ -236,6 +247,8 @@ class SimpleConvNet(LayerNet):
                 "W3": ("Affine2", "W"), "b3": ("Affine2", "b")}
         self.input_dim, self.conv_param = tuple(input_dim), settings
         super().__init__(layers, SoftmaxWithLoss(), keys)
+
+    accuracy_batch_size = 100  # images: a whole data set at once would need gigabytes of patches
 
 
 def _init_scale(weight_init_std, fan_in):

@@ -183,3 +183,22 @@ def test_convnet_landscape_fast_grid_equals_the_naive_loop(moving):
     naive = loss_grid_naive(net, x, t, center, d1, d2, alphas, betas)
     np.testing.assert_allclose(blocked, naive, rtol=1e-10)
     np.testing.assert_allclose(loss_grid(net, x, t, center, d1, d2, alphas, betas), naive, rtol=1e-10)
+
+
+class GeneralPooling(Pooling):
+    """Pooling without the tiling shortcut: always the im2col path."""
+
+    def _tiles_the_input(self, shape):
+        return False
+
+
+def test_pooling_shortcut_for_tiling_windows_equals_the_general_path():
+    # Integers make ties, which both paths must break the same way (the first maximum).
+    x = RNG.integers(-2, 3, size=(3, 2, 6, 4)).astype(float)
+    fast, general = Pooling(2, 2, stride=2), GeneralPooling(2, 2, stride=2)
+    assert fast._tiles_the_input(x.shape) and not general._tiles_the_input(x.shape)
+    np.testing.assert_array_equal(fast.forward(x), general.forward(x))
+    dout = RNG.standard_normal((3, 2, 3, 2))
+    np.testing.assert_array_equal(fast.backward(dout), general.backward(dout))
+    stacked = np.stack([x, -x])
+    np.testing.assert_array_equal(fast.apply(stacked), general.apply(stacked))
