@@ -50,7 +50,8 @@ def im2col(x, filter_h, filter_w, stride=1, pad=0, pad_value=0.0):
     out_h = conv_output_size(H, filter_h, stride, pad, "x (height)")
     out_w = conv_output_size(W, filter_w, stride, pad, "x (width)")
     image = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)], constant_values=pad_value) if pad else x
-    col = np.empty((N, C, filter_h, filter_w, out_h, out_w), dtype=np.result_type(x, float))
+    dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64  # float32 stays float32
+    col = np.empty((N, C, filter_h, filter_w, out_h, out_w), dtype=dtype)
     for i in range(filter_h):  # one strided copy per filter position, not one per patch
         for j in range(filter_w):
             col[:, :, i, j] = image[:, :, i:i + stride * out_h:stride, j:j + stride * out_w:stride]
@@ -267,7 +268,7 @@ class Pooling(Layer):
 
     def _backward_tiles(self, dout):
         dout = np.asarray(dout)
-        rows = np.zeros(dout.shape + (self.pool_h * self.pool_w,), dtype=np.result_type(dout, float))
+        rows = np.zeros(dout.shape + (self.pool_h * self.pool_w,), dtype=dout.dtype)
         np.put_along_axis(rows, self.arg_max[..., None], dout[..., None], axis=-1)
         N, C, OH, OW = dout.shape
         return rows.reshape(N, C, OH, OW, self.pool_h, self.pool_w).swapaxes(-3, -2).reshape(self.x_shape)

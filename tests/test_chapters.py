@@ -89,6 +89,7 @@ EXPECTED = {
     "ch06_weight_init": ["ch06_weight_init_sigmoid.png", "ch06_weight_init_relu.png", "ch06_weight_init_mnist.png"],
     "ch06_batch_norm": ["ch06_batch_norm.png"],
     "ch06_overfitting": ["ch06_overfitting.png"],
+    "ch07_train_convnet": ["ch07_train_convnet.png"],
     "ch_landscape_1_two_weights": ["landscape_two_weights.png", "landscape_two_weights_descent.*"],
     "ch_landscape_2_interpolation": ["landscape_interpolation.png"],
     "ch_landscape_3_random_plane": ["landscape_random_plane.png"],

@@ -202,3 +202,13 @@ def test_pooling_shortcut_for_tiling_windows_equals_the_general_path():
     np.testing.assert_array_equal(fast.backward(dout), general.backward(dout))
     stacked = np.stack([x, -x])
     np.testing.assert_array_equal(fast.apply(stacked), general.apply(stacked))
+
+
+def test_convnet_trains_in_float32_without_upcasting():
+    net = SimpleConvNet((1, 8, 8), {"filter_num": 2, "filter_size": 3}, hidden_size=4, output_size=3, seed=0,
+                        dtype=np.float32)
+    x = RNG.standard_normal((4, 1, 8, 8)).astype(np.float32)
+    grads = net.gradient(x, np.array([0, 1, 2, 1]))
+    assert {key: grad.dtype for key, grad in grads.items()} == {key: np.dtype(np.float32) for key in grads}
+    assert net.predict(x).dtype == np.float32
+    assert im2col(x, 3, 3).dtype == np.float32
