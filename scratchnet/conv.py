@@ -12,7 +12,7 @@ definition, four loops deep; the tests hold the fast layer to it.
 
 import numpy as np
 
-from scratchnet.layers import Layer
+from scratchnet.layers import Layer, WeightedLayer
 
 
 def conv_output_size(input_size, filter_size, stride=1, pad=0, what="input"):
@@ -92,7 +92,7 @@ def convolve_naive(x, W, b, stride=1, pad=0):
     return out
 
 
-class Convolution(Layer):
+class Convolution(WeightedLayer):
     r"""Convolution :math:`y = W * x + b`: ``W`` ``(FN, C, FH, FW)``, ``b`` ``(FN,)``; ``x`` ``(N, C, H, W)``.
 
     Forward: ``im2col(x) @ W.reshape(FN, -1).T + b``, reshaped to ``(N, FN, OH, OW)``.
@@ -105,19 +105,9 @@ class Convolution(Layer):
         W = np.asarray(W)
         if W.ndim != 4:
             raise ValueError(f"W: expected filters (FN, C, FH, FW), got shape {W.shape}")
-        if b is not None and np.shape(b) != (W.shape[0],):
-            raise ValueError(f"b: expected shape ({W.shape[0]},) to match W {W.shape}, got {np.shape(b)}")
-        self.W, self.b, self.stride, self.pad = W, b, int(stride), int(pad)
+        self._set_weights(W, b, (W.shape[0],), "one bias per filter")
+        self.stride, self.pad = int(stride), int(pad)
         self.x_shape = self.col = None
-        self.dW = self.db = None
-
-    @property
-    def params(self):
-        return {"W": self.W} if self.b is None else {"W": self.W, "b": self.b}
-
-    @property
-    def grads(self):
-        return {"W": self.dW} if self.b is None else {"W": self.dW, "b": self.db}
 
     def output_shape(self, input_shape):
         """``(FN, OH, OW)`` for one image of ``input_shape`` ``(C, H, W)`` (checks that the filters tile it)."""

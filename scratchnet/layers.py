@@ -72,7 +72,27 @@ class Layer:
         return f"{type(self).__name__}({shapes})"
 
 
-class Affine(Layer):
+class WeightedLayer(Layer):
+    """A layer with weights ``W`` and an optional bias ``b`` (``None`` for none): Affine and Convolution."""
+
+    def _set_weights(self, W, b, bias_shape, what):
+        if b is not None:
+            b = np.asarray(b)
+            if b.shape != bias_shape:
+                raise ValueError(f"b: expected shape {bias_shape} to match W {W.shape} ({what}), got {b.shape}")
+        self.W, self.b = W, b
+        self.dW = self.db = None
+
+    @property
+    def params(self):
+        return {"W": self.W} if self.b is None else {"W": self.W, "b": self.b}
+
+    @property
+    def grads(self):
+        return {"W": self.dW} if self.b is None else {"W": self.dW, "b": self.db}
+
+
+class Affine(WeightedLayer):
     r"""Fully connected layer :math:`y = xW + b`.
 
     ``W`` is ``(in, out)``, ``b`` is ``(out,)`` or ``None`` for a layer without bias.
@@ -88,25 +108,12 @@ class Affine(Layer):
         W = np.asarray(W)
         if W.ndim != 2:
             raise ValueError(f"W: expected a 2-D (in, out) array, got shape {W.shape}")
-        if b is not None:
-            b = np.asarray(b)
-            if b.shape != (W.shape[1],):
-                raise ValueError(f"b: expected shape ({W.shape[1]},) to match W {W.shape}, got {b.shape}")
         if input_shape is not None and int(np.prod(input_shape)) != W.shape[0]:
             raise ValueError(f"input_shape: expected {W.shape[0]} values per sample to match W {W.shape}, "
                              f"got {tuple(input_shape)}")
-        self.W, self.b = W, b
+        self._set_weights(W, b, (W.shape[1],), "one bias per output")
         self.input_shape = None if input_shape is None else tuple(input_shape)
         self.x = self.x_shape = None
-        self.dW = self.db = None
-
-    @property
-    def params(self):
-        return {"W": self.W} if self.b is None else {"W": self.W, "b": self.b}
-
-    @property
-    def grads(self):
-        return {"W": self.dW} if self.b is None else {"W": self.dW, "b": self.db}
 
     def _flat(self, x):
         """``x`` with each sample as one row of ``in`` values: ``(..., N, in)``."""

@@ -164,7 +164,7 @@ def test_filter_normalized_direction_of_a_convolution_scales_each_output_channel
 @pytest.mark.parametrize("moving", ["every layer, biases too", "the Affine after the convolution"])
 def test_convnet_landscape_fast_grid_equals_the_naive_loop(moving):
     from scratchnet.landscape import loss_grid, loss_grid_naive, params_to_vector, random_direction
-    from scratchnet.landscape.grid import PlaneEvaluator
+    from scratchnet.landscape.evaluator import PlaneEvaluator
 
     net = small_convnet(seed=6)
     rng = np.random.default_rng(8)

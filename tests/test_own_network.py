@@ -20,7 +20,8 @@ from scratchnet.landscape import (
     random_direction,
     trajectory_landscape,
 )
-from scratchnet.landscape.grid import PlaneEvaluator, _run_chunks
+from scratchnet.landscape.evaluator import PlaneEvaluator
+from scratchnet.landscape.grid import _run_chunks
 from scratchnet.networks import build_network, from_params
 
 RNG = np.random.default_rng(7)
@@ -398,7 +399,7 @@ def test_progress_notes_the_time_left():
 
 
 def test_stacked_softmax_loss_sums_equal_the_loss_layer():
-    from scratchnet.landscape.grid import stacked_softmax_loss_sums
+    from scratchnet.landscape.evaluator import stacked_softmax_loss_sums
     from scratchnet.layers import SoftmaxWithLoss
 
     rng = np.random.default_rng(5)

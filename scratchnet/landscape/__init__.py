@@ -4,6 +4,8 @@
   ``random_direction`` (filter-normalized, in either weight layout), ``pca_directions``, ``project``.
 - :mod:`~scratchnet.landscape.grid`: ``loss_line``, ``loss_grid`` (fast, exact, cached,
   optionally parallel) and ``loss_grid_naive``, the readable reference.
+- :mod:`~scratchnet.landscape.evaluator`: ``PlaneEvaluator``, the fast exact evaluator, one
+  shortcut per method.
 - :mod:`~scratchnet.landscape.functional`: losses given as plain functions of a params dict
   (anyone's numpy network), accepted by everything above.
 - :mod:`~scratchnet.landscape.trajectory`: ``trajectory_landscape``, from a recorded
@@ -18,10 +20,10 @@ from scratchnet.landscape.directions import (
     split_vector,
     vector_to_params,
 )
+from scratchnet.landscape.evaluator import PlaneEvaluator
 from scratchnet.landscape.functional import LossFunctionError, ParamsSpec
 from scratchnet.landscape.grid import (
     LandscapeWarning,
-    PlaneEvaluator,
     loss_grid,
     loss_grid_naive,
     loss_line,
