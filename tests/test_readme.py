@@ -1,4 +1,4 @@
-"""The README's Python examples, run in order in one namespace, print what the README shows.
+"""The README's Python examples (```python blocks; ```py blocks are shown, not run), run in order in one namespace.
 
 A ```python block followed directly by a plain ``` block: the plain block is the output
 the example prints. Words and shapes must match exactly; numbers must match to the digits
