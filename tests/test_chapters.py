@@ -75,6 +75,10 @@ def test_chapters_are_found_from_the_project_folder(monkeypatch):
 
 # What each chapter writes in quick mode; animations are .mp4 with ffmpeg, .gif without.
 EXPECTED = {
+    "ch01_matplotlib": ["ch01_sin_cos.png", "ch01_mnist_digits.png"],
+    "ch02_perceptron": ["ch02_perceptron.png"],
+    "ch03_activation_and_forward": ["ch03_step_sigmoid.png", "ch03_relu.png"],
+    "ch04_gradient_1d": ["ch04_gradient_1d.png"],
     "ch04_gradient_field": ["ch04_gradient_field.png"],
     "ch04_gradient_method": ["ch04_gradient_method.png"],
     "ch05_gradient_check": [],

@@ -1,0 +1,92 @@
+"""Chapters 1-4 of the book: perceptrons, the first figures, and the numbers the book prints."""
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from scratchnet import cli
+from scratchnet.perceptron import AND, GATES, NAND, OR, XOR, truth_table
+from scratchnet.plot.basics import plot_digits, plot_gates, plot_lines
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("gate, outputs", [(AND, [0, 0, 0, 1]), (NAND, [1, 1, 1, 0]), (OR, [0, 1, 1, 1]),
+                                           (XOR, [0, 1, 1, 0])])
+def test_truth_tables(gate, outputs):
+    assert [y for _, y in truth_table(gate)] == outputs
+    assert [x for x, _ in truth_table(gate)] == [(0, 0), (1, 0), (0, 1), (1, 1)]
+
+
+def test_no_single_perceptron_line_is_xor():
+    # Search a grid of lines: none gives XOR's table; two layers do.
+    xs = np.array([(0, 0), (1, 0), (0, 1), (1, 1)])
+    target = np.array([0, 1, 1, 0])
+    for w1 in np.linspace(-1, 1, 21):
+        for w2 in np.linspace(-1, 1, 21):
+            for b in np.linspace(-1.5, 1.5, 31):
+                assert not np.array_equal((xs @ [w1, w2] + b > 0).astype(int), target)
+
+
+def run_chapter(name, tmp_path, capsys):
+    written = cli.run_chapter(ROOT / "chapters" / f"{name}.py", ["--quick", "--out", str(tmp_path)])
+    return written, capsys.readouterr().out
+
+
+def test_chapter_3_prints_the_books_three_layer_output(tmp_path, capsys):
+    written, out = run_chapter("ch03_activation_and_forward", tmp_path, capsys)
+    assert "3-layer network, x = [1.0, 0.5]: [0.31682708 0.69627909]" in out
+    assert [p.name for p in written] == ["ch03_step_sigmoid.png", "ch03_relu.png"]
+
+
+def test_chapter_4_prints_the_books_derivatives_and_simplenet_gradient(tmp_path, capsys):
+    _, out = run_chapter("ch04_gradient_1d", tmp_path, capsys)
+    assert "numerical derivative at x = 5: 0.1999999999990898" in out
+    assert "numerical derivative at x = 10: 0.2999999999986347" in out
+    # The book's code on the printed W gives these (its text's dW came from an unprinted W).
+    assert "loss 0.9280682857864075" in out
+    assert "[[ 0.21924757  0.14356243 -0.36281   ]\n [ 0.32887136  0.21534364 -0.544215  ]]" in out
+
+
+def test_chapter_2_prints_every_truth_table(tmp_path, capsys):
+    _, out = run_chapter("ch02_perceptron", tmp_path, capsys)
+    assert "XOR  00 -> 0, 10 -> 1, 01 -> 1, 11 -> 0" in out and "NAND 00 -> 1, 10 -> 1, 01 -> 1, 11 -> 0" in out
+
+
+def test_plot_lines_draws_each_curve_exactly():
+    x = np.linspace(0, 1, 5)
+    fig = plot_lines(x, {"a": x**2, "b": -x}, styles={"b": {"linestyle": "--"}})
+    lines = fig.axes[0].get_lines()
+    assert [line.get_label() for line in lines] == ["a", "b"]
+    np.testing.assert_array_equal(lines[0].get_ydata(), x**2)
+    assert lines[1].get_linestyle() == "--"
+    with pytest.raises(ValueError, match=r"curves\['a'\]: expected \(5,\) values"):
+        plot_lines(x, {"a": x[:3]})
+    plt.close("all")
+
+
+def test_plot_digits_titles_and_images():
+    images = np.arange(3 * 784).reshape(3, 784) % 256
+    fig = plot_digits(images, [1, 2, 3], predicted=[1, 5, 3], ncols=2)
+    shown = [ax for ax in fig.axes if ax.images]
+    assert [ax.get_title() for ax in shown] == ["1 → 1", "2 → 5", "3 → 3"]
+    assert shown[1].title.get_color() == "#d62728" and shown[0].title.get_color() == "black"
+    np.testing.assert_array_equal(shown[2].images[0].get_array(), images[2].reshape(28, 28))
+    with pytest.raises(ValueError, match="images: expected 28 x 28 digits"):
+        plot_digits(np.zeros((2, 10)), [1, 2])
+    plt.close("all")
+
+
+def test_plot_gates_lines_and_point_colors():
+    fig = plot_gates(GATES, two_layer={"XOR": XOR})
+    assert [ax.get_title() for ax in fig.axes] == ["AND", "NAND", "OR", "XOR: two layers"]
+    and_line = fig.axes[0].get_lines()[0]
+    x, y = and_line.get_data()
+    np.testing.assert_allclose(0.5 * x + 0.5 * y - 0.7, 0, atol=1e-12)  # on the line w.x + b = 0
+    filled = [tuple(c) for c in fig.axes[3].collections[-1].get_facecolors()]
+    white = (1.0, 1.0, 1.0, 1.0)
+    assert [c == white for c in filled] == [True, False, False, True]  # XOR: 0, 1, 1, 0
+    assert len(fig.axes[3].get_lines()) == 3
+    plt.close("all")
