@@ -8,7 +8,7 @@ with their labels.
 
 import numpy as np
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.plot.basics import plot_digits, plot_lines
 

@@ -7,7 +7,7 @@ AND(NAND, OR)). Prints the four truth tables; draws each gate's line and the reg
 calls 1, and XOR's regions with the NAND and OR lines that make them.
 """
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.perceptron import AND, GATES, NAND, OR, XOR, truth_table
 from scratchnet.plot.basics import plot_gates
 

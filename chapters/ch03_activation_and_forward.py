@@ -7,7 +7,7 @@ input (1.0, 0.5) gives [0.31682708 0.69627909]).
 
 import numpy as np
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.functions import identity_function, relu, sigmoid, step_function
 from scratchnet.plot.basics import plot_lines
 

@@ -10,7 +10,7 @@ from an unprinted random W; this one uses the W as printed, so its last digits d
 
 import numpy as np
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.functions import cross_entropy_error, softmax
 from scratchnet.gradient import numerical_gradient
 from scratchnet.plot.basics import plot_lines

@@ -7,7 +7,7 @@ together they all point at the lowest place, (0, 0).
 
 import numpy as np
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.objectives import get_objective
 from scratchnet.plot import plot_gradient_field
 

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.gradient import numerical_gradient
 from scratchnet.objectives import descend, get_objective
 from scratchnet.optimizers import SGD

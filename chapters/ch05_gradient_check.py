@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.gradient import gradient_check
 from scratchnet.networks import TwoLayerNet

@@ -8,7 +8,7 @@ epochs. Learning rate 0.1, batch 100, plain SGD (params -= lr * grad), as in the
 
 import numpy as np
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.networks import TwoLayerNet
 from scratchnet.plot import plot_training_curves

@@ -5,7 +5,7 @@ Book: "Deep Learning from Scratch", section 6.1.3 (weakness of SGD), figures 6-1
 points across the valley, not along it toward the minimum: the trouble for plain SGD.
 """
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.objectives import get_objective
 from scratchnet.plot import plot_surface_views
 

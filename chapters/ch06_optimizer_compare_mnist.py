@@ -7,7 +7,7 @@ of 128, about 2,000 iterations, each optimizer at its default learning rate
 weights and the same mini-batches for all six, so only the update rule differs.
 """
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import get_optimizer

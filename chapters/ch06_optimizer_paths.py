@@ -7,7 +7,7 @@ shrinks its steps where it has moved much; Adam combines both. Also drawn: all s
 optimizers on one map, and the same paths on the 3D surface.
 """
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.objectives import descend, get_objective
 from scratchnet.optimizers import get_optimizer
 from scratchnet.plot import plot_descent_paths, plot_optimizer_grid, plot_surface_paths

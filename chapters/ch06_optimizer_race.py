@@ -6,7 +6,7 @@ how fast: step by step, all six together, from (-7, 2) with the learning rates o
 that chapter. Written as MP4 when ffmpeg is installed, as GIF otherwise.
 """
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.objectives import descend, get_objective
 from scratchnet.optimizers import get_optimizer
 from scratchnet.plot import animate_race, animate_surface_descent

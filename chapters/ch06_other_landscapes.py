@@ -12,7 +12,7 @@ tune for, so every optimizer uses lr 0.05 there: it shows who escapes first.
 
 import numpy as np
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.objectives import best_learning_rate, descend, get_objective
 from scratchnet.optimizers import get_optimizer
 from scratchnet.plot import plot_optimizer_grid

@@ -13,7 +13,7 @@ panel's curves are not the book's curves point for point; what they show (a smal
 train-test gap than without regularization) is the same.
 """
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import SGD

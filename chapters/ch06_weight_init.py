@@ -10,7 +10,7 @@ Then a 5-layer ReLU network is trained on MNIST from each start.
 
 import numpy as np
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.layers import Relu, Sigmoid
 from scratchnet.networks import MultiLayerNet

@@ -9,7 +9,7 @@ With --full-mnist the full data set is used (downloaded once with load_mnist(dow
 
 import time
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.networks import SimpleConvNet
 from scratchnet.optimizers import Adam

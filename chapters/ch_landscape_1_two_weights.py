@@ -15,7 +15,7 @@ needed and only output 5 changes.
 
 import numpy as np
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.landscape import WeightSlice, loss_grid, params_to_vector
 from scratchnet.networks import build_network

@@ -12,7 +12,7 @@ a in [-1, 2] instead of [-0.5, 1.5].
 
 import numpy as np
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.landscape import loss_line, params_to_vector
 from scratchnet.networks import MultiLayerNet

@@ -11,7 +11,7 @@ loss is over 2,000 training images, on a 51 x 51 grid in [-1, 1]^2.
 
 import numpy as np
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.landscape import loss_grid, params_to_vector, random_direction
 from scratchnet.networks import MultiLayerNet

@@ -12,7 +12,7 @@ on it; the loss and accuracy curves of the same run; and an animation of the des
 
 import numpy as np
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.landscape import loss_grid, loss_points, pca_directions, project
 from scratchnet.networks import MultiLayerNet

@@ -16,7 +16,7 @@ that the whole path shows; W2 over [-2, 2).
 
 import numpy as np
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import piecewise_regression
 from scratchnet.landscape import loss_grid, params_to_vector
 from scratchnet.networks import build_network

@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from scratchnet.cli import ChapterRun
+from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.landscape import trajectory_landscape
 from scratchnet.networks import from_params

@@ -1,8 +1,4 @@
-"""The ``scratchnet`` command, and :class:`ChapterRun`, the common frame of every chapter script.
-
-    scratchnet list                 one line per chapter script
-    scratchnet figures [--quick]    run every chapter, writing figures/ (headless)
-    scratchnet run NAME [ARGS...]   run one chapter, e.g. ``scratchnet run ch05_train_neuralnet --quick``
+"""The ``scratchnet`` command: list and run the chapter scripts, render every figure.
 
 Chapter scripts live in the project's ``chapters/`` folder, not in the package. The
 command finds them with ``--chapters DIR``, else ``$SCRATCHNET_CHAPTERS``, else
@@ -16,70 +12,21 @@ import sys
 import time
 from pathlib import Path
 
+from scratchnet.chapter import ChapterRun, writable_folder_problem  # noqa: F401 - ChapterRun: the old home
 
-class ChapterRun:
-    """Parses a chapter script's options and writes its outputs.
+DESCRIPTION = """scratchnet: the chapters of "Deep Learning from Scratch" as scripts that draw its figures.
 
-    Every chapter accepts ``--quick`` (small settings, for tests), ``--show`` (open
-    windows instead of rendering headless) and ``--out DIR`` (default: the
-    ``figures/`` folder beside ``chapters/``). ``flags`` adds a chapter's own on/off
-    options (``{"--wide": "help text"}``), read back as ``run.args.wide``. ``save``
-    writes a figure atomically and remembers it; ``finish`` shows or closes the
-    figures and returns the paths written.
-    """
+commands:
+  list                    the chapter scripts, one line each
+  run NAME [OPTIONS]      run one chapter (options: --quick, --show, --out DIR, --no-cache, its own)
+  figures [OPTIONS]       run every chapter, writing its figures (into figures/, or build/quick-figures/
+                          with --quick)
 
-    def __init__(self, doc, script, argv=None, flags=None):
-        summary = (doc or "").strip().splitlines()[0] if doc else ""
-        parser = argparse.ArgumentParser(prog=Path(script).name, description=summary)
-        parser.add_argument("--quick", action="store_true", help="small, fast settings (for tests)")
-        parser.add_argument("--show", action="store_true", help="show figures in windows instead of only saving")
-        parser.add_argument("--out", type=Path, default=Path(script).resolve().parent.parent / "figures",
-                            help="folder for the figures (default: figures/ beside chapters/)")
-        parser.add_argument("--no-cache", action="store_true", help="recompute loss grids instead of loading them")
-        for flag, help_text in (flags or {}).items():
-            parser.add_argument(flag, action="store_true", help=help_text)
-        self.args = parser.parse_args(argv)
-        self.quick, self.show, self.out = self.args.quick, self.args.show, self.args.out
-        import matplotlib
-
-        if not self.show:
-            matplotlib.use("Agg")
-        self.written = []
-
-    def cache_path(self, name):
-        """Where to keep a computed grid (``out/.cache/name.npz``), or ``None`` with ``--no-cache`` or ``--quick``."""
-        if self.args.no_cache or self.quick:
-            return None
-        return self.out / ".cache" / f"{name}.npz"
-
-    def log(self, message):
-        print(message, flush=True)
-
-    def save(self, fig, name, dpi=120):
-        """Write ``fig`` as ``out/name`` (atomically) and remember the path."""
-        from scratchnet.plot.saving import save_figure
-
-        path = save_figure(fig, self.out / name, dpi=dpi)
-        self.written.append(path)
-        self.log(f"  wrote {path}")
-        return path
-
-    def save_animation(self, animation, name, **options):
-        """Write ``animation`` as ``out/name`` (MP4 with ffmpeg, else GIF) and remember the path."""
-        from scratchnet.plot.saving import save_animation
-
-        path = save_animation(animation, self.out / name, **options)
-        self.written.append(path)
-        self.log(f"  wrote {path}")
-        return path
-
-    def finish(self):
-        import matplotlib.pyplot as plt
-
-        if self.show:
-            plt.show()
-        plt.close("all")
-        return list(self.written)
+examples:
+  scratchnet list
+  scratchnet run ch05_train_neuralnet --quick
+  scratchnet figures --only landscape --no-cache
+"""
 
 
 def find_chapters(folder=None):
@@ -123,6 +70,8 @@ def _chapter_argv(args):
     argv = []
     if args.quick:
         argv.append("--quick")
+    if args.no_cache:
+        argv.append("--no-cache")
     if args.out:
         argv += ["--out", str(args.out)]
     return argv
@@ -130,7 +79,7 @@ def _chapter_argv(args):
 
 def command_list(args):
     for script in chapter_scripts(find_chapters(args.chapters)):
-        print(f"{script.stem:<32} {summary_line(script)}")
+        print(f"{script.stem:<34} {summary_line(script)}")
     return 0
 
 
@@ -140,6 +89,11 @@ def command_figures(args):
     if not scripts:
         print(f"no chapter matches {args.only}", file=sys.stderr)
         return 2
+    if args.out is not None:  # checked once, before any chapter trains anything
+        problem = writable_folder_problem(args.out)
+        if problem:
+            print(f"scratchnet figures: error: --out {args.out}: {problem}", file=sys.stderr)
+            return 2
     written, failures, start = [], [], time.perf_counter()
     for number, script in enumerate(scripts, 1):
         print(f"[{number}/{len(scripts)}] {script.stem}: {summary_line(script)}", flush=True)
@@ -172,26 +126,48 @@ def command_run(args):
     return 0
 
 
+def version():
+    """The installed distribution's version, or the package's own where it is not installed."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed_version
+
+    try:
+        return installed_version("scratchnet")
+    except PackageNotFoundError:
+        from scratchnet import __version__
+
+        return __version__
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="scratchnet", description=__doc__.splitlines()[0])
-    parser.add_argument("--chapters", type=Path, help="folder of chapter scripts")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="scratchnet", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"scratchnet {version()}")
+    parser.add_argument("--chapters", type=Path, help="folder of chapter scripts (default: ./chapters)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{list,run,figures}")
     commands.add_parser("list", help="list the chapter scripts").set_defaults(handler=command_list)
-    figures = commands.add_parser("figures", help="run every chapter and write its figures")
-    figures.add_argument("--quick", action="store_true", help="small settings (seconds, not minutes)")
-    figures.add_argument("--out", type=Path, help="folder for the figures (default: figures/)")
-    figures.add_argument("--only", nargs="+", metavar="TEXT", help="only chapters whose name contains TEXT")
-    figures.set_defaults(handler=command_figures)
     run = commands.add_parser("run", help="run one chapter script")
     run.add_argument("name", help="chapter name, e.g. ch05_train_neuralnet")
     run.add_argument("chapter_args", nargs=argparse.REMAINDER, help="options for the chapter (--quick, --show, --out)")
     run.set_defaults(handler=command_run)
+    figures = commands.add_parser("figures", help="run every chapter and write its figures")
+    figures.add_argument("--quick", action="store_true",
+                         help="small settings (seconds, not minutes), into build/quick-figures/ unless --out")
+    figures.add_argument("--out", type=Path, help="folder for the figures (default: figures/)")
+    figures.add_argument("--no-cache", action="store_true", help="recompute loss grids instead of loading them")
+    figures.add_argument("--only", nargs="+", metavar="TEXT", help="only chapters whose name contains TEXT")
+    figures.set_defaults(handler=command_figures)
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (``scratchnet list | head``): stop quietly, as other commands do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -446,11 +446,13 @@ class IdentityWithLoss(LossLayer):
         self.loss = None
 
     def _targets(self, x, t):
-        t = np.asarray(t)
-        if t.ndim == 1:
-            t = t.reshape(-1, 1)
+        given = np.asarray(t)
+        t = given.reshape(-1, 1) if given.ndim == 1 else given
         if t.shape != np.shape(x)[-2:]:
-            raise ValueError(f"t: expected targets of shape {np.shape(x)[-2:]}, got {np.shape(t)}")
+            hint = ""
+            if np.issubdtype(given.dtype, np.integer) and np.shape(x)[-1] > 1:
+                hint = " (integer class labels? squared error needs one target value per output: one-hot rows)"
+            raise ValueError(f"t: expected targets of shape {np.shape(x)[-2:]}, got {given.shape}{hint}")
         return t
 
     def apply(self, x, t, train=False):

@@ -243,3 +243,27 @@ def test_load_mnist_download_uses_cache_folder(monkeypatch, tmp_path):
     monkeypatch.setattr(mnist_module, "download_files", lambda path: fetched.append(path) or folder)
     (x, _), _ = load_mnist(download=True)
     assert fetched == [None] and x.shape == (6, 784)
+
+
+@pytest.mark.parametrize("which, swapped_in", [("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
+                                               ("t10k-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz")])
+def test_a_file_of_the_other_kind_is_named_by_its_magic_number(tmp_path, which, swapped_in):
+    write_mnist_folder(tmp_path)
+    (tmp_path / which).write_bytes((tmp_path / swapped_in).read_bytes())
+    wanted, found = (2051, 2049) if "images" in which else (2049, 2051)
+    kind = "labels" if found == 2049 else "images"
+    with pytest.raises(ValueError, match=rf"{which} has magic number {found} \(that of a {kind} file\), but a "
+                                         rf"\w+ file needs {wanted}: MNIST images files start with 2051"):
+        load_mnist(path=tmp_path)
+
+
+def test_load_mnist_normalization_dtype_and_shapes():
+    (x, t), (x_test, _) = load_mnist(normalize=False)
+    assert x.dtype == np.uint8 and x.max() == 255 and x.shape == (4000, 784) and t.dtype == np.int64
+    (scaled, _), _ = load_mnist(normalize=True, dtype=np.float32)
+    assert scaled.dtype == np.float32
+    np.testing.assert_array_equal(scaled, (x / 255.0).astype(np.float32))
+    (images, one_hot), _ = load_mnist(flatten=False, one_hot_label=True)
+    assert images.shape == (4000, 1, 28, 28) and one_hot.shape == (4000, 10)
+    np.testing.assert_array_equal(one_hot.argmax(axis=1), t)
+    np.testing.assert_array_equal(images.reshape(4000, 784), x / 255.0)

@@ -408,3 +408,14 @@ def test_stacked_softmax_loss_sums_equal_the_loss_layer():
     expected = SoftmaxWithLoss().apply(z, labels) * 7
     np.testing.assert_allclose(stacked_softmax_loss_sums(z, labels), expected, rtol=1e-13)
     assert np.all(np.isfinite(stacked_softmax_loss_sums(z, labels)))
+
+
+@pytest.mark.parametrize("grid", [loss_grid, loss_grid_naive])
+def test_integer_labels_for_a_squared_error_network_are_a_clear_error_in_every_path(grid):
+    # One moving output column sends the fast path down its column shortcut, which indexes t.
+    net = build_network([12, 5, 3], loss="squared", output_activation="sigmoid", seed=0)
+    center = params_to_vector(net.params)
+    direction = np.zeros_like(center)
+    direction[-3 - 15 + 1] = 1.0  # W2[0, 1]
+    with pytest.raises(ValueError, match=r"t: expected targets of shape \(30, 3\), got \(30,\) \(integer class"):
+        grid(net, X, LABELS, center, direction, np.zeros_like(center), [0.0, 1.0], [0.0])

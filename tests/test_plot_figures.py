@@ -168,3 +168,38 @@ def test_writer_is_chosen_by_what_is_installed(paths, tmp_path, monkeypatch):
 def test_figures_are_figures(paths):
     for fig in (plot_descent_paths(BOWL, paths), plot_surface_views(BOWL, n=10)):
         assert isinstance(fig, Figure)
+
+
+OBJECTIVE_PLOTS = {
+    "animate_race": lambda plot, f: plot.animate_race(f, {"SGD": [[-7.0, 2.0], [-6.0, 1.0]]})._fig,
+    "animate_surface_descent": lambda plot, f: plot.animate_surface_descent(f, [[-7.0, 2.0], [-6.0, 1.0]])._fig,
+    "plot_descent_paths": lambda plot, f: plot.plot_descent_paths(f, {"SGD": [[-7.0, 2.0], [0.0, 0.0]]}),
+    "plot_optimizer_grid": lambda plot, f: plot.plot_optimizer_grid(f, {"SGD": [[-7.0, 2.0], [0.0, 0.0]]}),
+    "plot_gradient_field": lambda plot, f: plot.plot_gradient_field(f, [-1.0, 0.0, 1.0], [-1.0, 0.0, 1.0]),
+    "plot_surface_views": lambda plot, f: plot.plot_surface_views(f, n=10),
+    "plot_surface_paths": lambda plot, f: plot.plot_surface_paths(f, {"SGD": [[-7.0, 2.0], [0.0, 0.0]]}, n=10),
+}
+
+
+def _titles(fig):
+    return [ax.get_title() for ax in fig.axes] + [fig.get_suptitle()]
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")  # built to inspect, not to play
+@pytest.mark.parametrize("name", OBJECTIVE_PLOTS)
+def test_every_plot_of_an_objective_takes_its_name(name):
+    import scratchnet.plot as plot
+
+    by_name = OBJECTIVE_PLOTS[name](plot, "bowl")
+    by_object = OBJECTIVE_PLOTS[name](plot, get_objective("bowl"))
+    assert _titles(by_name) == _titles(by_object)
+    assert any("20" in title for title in _titles(by_name))  # the bowl's formula, x^2/20 + y^2, is in a title
+    plt.close("all")
+    gc.collect()  # collected here, under this test's filter
+
+
+def test_an_unknown_objective_name_is_a_clear_error():
+    from scratchnet.plot import animate_race
+
+    with pytest.raises(ValueError, match="name: expected one of bowl, sphere"):
+        animate_race("bowel", {"SGD": [[0.0, 0.0], [1.0, 1.0]]})

@@ -69,9 +69,26 @@ def _read_bytes(path):
     return raw
 
 
-def read_idx(path):
-    """Read an IDX file (gzipped or not) into a numpy array of its stored shape and type."""
+MNIST_MAGIC = {"images": 2051, "labels": 2049}  # 00 00 08 03: unsigned bytes, 3 sizes; 00 00 08 01: 1 size
+
+
+def read_idx(path, expected_magic=None):
+    """Read an IDX file (gzipped or not) into a numpy array of its stored shape and type.
+
+    ``expected_magic`` (e.g. 2051 for MNIST images, 2049 for labels) is checked first, so a
+    file of the wrong kind is named as such rather than as the wrong length.
+    """
     raw = _read_bytes(path)
+    if expected_magic is not None and len(raw) >= 4:
+        magic = int.from_bytes(raw[:4], "big")
+        if magic != expected_magic:
+            kinds = {number: kind for kind, number in MNIST_MAGIC.items()}
+            this = f" (that of a {kinds[magic]} file)" if magic in kinds else ""
+            wanted = kinds.get(expected_magic, "this")
+            raise ValueError(
+                f"path: {path} has magic number {magic}{this}, but a {wanted} file needs {expected_magic}: "
+                f"MNIST images files start with 2051 (00 00 08 03) and labels files with 2049 (00 00 08 01)"
+            )
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in IDX_TYPES:
         raise ValueError(
             f"path: {path} is not an IDX file: expected a magic number 00 00 <type> <dims> with "
@@ -198,7 +215,7 @@ def load_mnist(normalize=True, flatten=True, one_hot_label=False, path=None, dow
                 f"not exist. Use download=True to fetch full MNIST, or leave path=None for the "
                 f"embedded subset"
             )
-    arrays = {key: read_idx(_find(folder, stem)) for key, stem in FILES.items()}
+    arrays = {key: read_idx(_find(folder, stem), MNIST_MAGIC[key.split("_")[1]]) for key, stem in FILES.items()}
     result = []
     for part in ("train", "test"):
         images, labels = arrays[f"{part}_images"], arrays[f"{part}_labels"]

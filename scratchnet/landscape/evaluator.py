@@ -63,6 +63,7 @@ class PlaneEvaluator:
         self.t, self.train, self.labels = t, train, None
         self.directions = (split_vector(d1, network.params, "d1"), split_vector(d2, network.params, "d2"))
         self.layers = list(self.net.layers.values())
+        self._check_targets(x, t)
         moving = {}  # layer index -> {parameter name: (D1 piece, D2 piece)}
         for key, (index, attr) in self.net.param_locations.items():
             pieces = (self.directions[0][key], self.directions[1][key])
@@ -92,6 +93,14 @@ class PlaneEvaluator:
             self.stacked = [np.stack([self.base[r], self.p1[r], self.p2[r]]).reshape(3, -1) for r in self.blocks]
             self.sample_shape = self.base.shape[1:]
             self.base = self.p1 = self.p2 = None
+
+    def _check_targets(self, x, t):
+        """The loss layer's own check of ``t`` (a clear error naming ``t``), before any shortcut indexes it."""
+        z = np.asarray(x)[:1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            for layer in self.layers:
+                z = layer.apply(z, False)
+        self.net.last_layer.apply(np.zeros((len(x), z.shape[-1])), t)
 
     def chunk_ranges(self, count):
         """``(start, stop)`` of each chunk of ``count`` points: the same pieces whoever evaluates them."""

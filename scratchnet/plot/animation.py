@@ -11,6 +11,7 @@ import numpy as np
 from celluloid import Camera
 from matplotlib.animation import ArtistAnimation
 
+from scratchnet.objectives import get_objective
 from scratchnet.plot.contours import draw_contours
 from scratchnet.plot.style import SURFACE_MAP, color_for
 
@@ -54,6 +55,7 @@ def animate_race(objective, paths, frames=None, interval=80, title=None):
     legend of the current frame's artists only (so it never piles up) and a step counter.
     A path that ended early (divergence) stays at its last point. Returns an ``ArtistAnimation``.
     """
+    objective = get_objective(objective)  # a name ("bowl") or an Objective
     _check_paths(paths)
     paths = {label: np.asarray(path) for label, path in paths.items()}
     longest = max(len(path) for path in paths.values())
@@ -84,6 +86,7 @@ def animate_surface_descent(objective, path, label="descent", frames=None, inter
 
     The surface is drawn once; each frame adds the trail so far, the ball and a caption.
     """
+    objective = get_objective(objective)  # a name ("bowl") or an Objective
     _check_paths({label: path})
     path = np.asarray(path)
     X, Y, Z = objective.grid(n, xlim, ylim)

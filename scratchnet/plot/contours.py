@@ -3,11 +3,13 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
+from scratchnet.objectives import get_objective
 from scratchnet.plot.style import CONTOUR_FILL, color_for, contour_levels
 
 
 def draw_contours(ax, objective, n=200, levels=20, filled=True, xlim=None, ylim=None):
     """Filled contours with contour lines over them, and a star at each minimum. Returns the fill."""
+    objective = get_objective(objective)  # a name ("bowl") or an Objective
     X, Y, Z = objective.grid(n, xlim, ylim)
     level_values = contour_levels(Z, levels, objective.log_scale)
     fill = ax.contourf(X, Y, Z, levels=level_values, cmap=CONTOUR_FILL, alpha=0.45) if filled else None
@@ -36,6 +38,7 @@ def plot_gradient_field(objective, xs, ys, title=None):
     Each arrow points where the function decreases fastest; its length is proportional
     to :math:`\lVert \nabla f \rVert`, scaled so the longest spans 1.5 grid cells.
     """
+    objective = get_objective(objective)  # a name ("bowl") or an Objective
     X, Y = np.meshgrid(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float))
     gx, gy = objective.gradient(X, Y)
     magnitude = np.hypot(gx, gy)
@@ -56,6 +59,7 @@ def plot_gradient_field(objective, xs, ys, title=None):
 
 def plot_descent_paths(objective, paths, title=None, ax=None, markers=True, legend=True):
     """Each path of ``paths`` (label -> array ``(steps + 1, 2)``) over the contour map."""
+    objective = get_objective(objective)  # a name ("bowl") or an Objective
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 5.5), layout="constrained")
     draw_contours(ax, objective)
     for index, (label, path) in enumerate(paths.items()):
@@ -68,6 +72,7 @@ def plot_descent_paths(objective, paths, title=None, ax=None, markers=True, lege
 
 def plot_optimizer_grid(objective, paths, ncols=2, title=None, markers=True):
     """One panel per optimizer (``paths``: name -> path), each over the same contours."""
+    objective = get_objective(objective)  # a name ("bowl") or an Objective
     nrows = -(-len(paths) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.9 * nrows), layout="constrained",
                              squeeze=False)

@@ -4,11 +4,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from scratchnet.objectives import get_objective
 from scratchnet.plot.style import SURFACE_MAP, color_for, contour_levels
 
 
 def plot_surface_views(objective, n=60, title=None):
     """Three panels: wireframe, colored surface with colorbar, and contour lines (book fig. 6-1, 6-2)."""
+    objective = get_objective(objective)  # a name ("bowl") or an Objective
     X, Y, Z = objective.grid(n)
     fig = plt.figure(figsize=(16, 4.8), layout="constrained")
     wire = fig.add_subplot(1, 3, 1, projection="3d")
@@ -37,6 +39,7 @@ def plot_surface_views(objective, n=60, title=None):
 
 def plot_surface_paths(objective, paths, n=60, title=None, elev=40, azim=-65, xlim=None, ylim=None):
     """The surface (translucent) over the window ``xlim`` x ``ylim``, each path drawn on it at height f(path)."""
+    objective = get_objective(objective)  # a name ("bowl") or an Objective
     X, Y, Z = objective.grid(n, xlim, ylim)
     fig = plt.figure(figsize=(9, 7), layout="constrained")
     ax = fig.add_subplot(projection="3d", computed_zorder=False)  # paths drawn over the surface, always

@@ -1,0 +1,115 @@
+"""``ChapterRun``: the common frame of every chapter script (its options, its output folder, its saving).
+
+Every chapter accepts ``--quick`` (small settings, for a fast look and for the tests),
+``--show`` (open the figures in windows too), ``--out DIR`` and ``--no-cache``. Full runs
+write into the project's ``figures/``; quick runs write into ``build/quick-figures/``
+unless given ``--out``, so a quick look never overwrites the gallery. The output folder
+is checked before any work, so a run that cannot save stops at once with one line.
+"""
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+
+class ChapterRun:
+    """Parses a chapter script's options and writes its outputs.
+
+    ``flags`` adds a chapter's own on/off options (``{"--wide": "help text"}``), read back as
+    ``run.args.wide``; ``options`` adds options with a value (``{"--data": {"choices":
+    ["embedded", "full"], "default": "embedded", "help": "..."}}``). ``save`` writes a
+    figure atomically and remembers it; ``finish`` shows or closes the figures and returns
+    the paths written.
+    """
+
+    def __init__(self, doc, script, argv=None, flags=None, options=None):
+        summary = (doc or "").strip().splitlines()[0] if doc else ""
+        project = Path(script).resolve().parent.parent
+        parser = argparse.ArgumentParser(prog=Path(script).name, description=summary)
+        parser.add_argument("--quick", action="store_true",
+                            help="small, fast settings; written to build/quick-figures/ unless --out is given")
+        parser.add_argument("--show", action="store_true", help="also show the figures in windows")
+        parser.add_argument("--out", type=Path, default=None,
+                            help="folder for the figures (default: figures/ beside chapters/)")
+        parser.add_argument("--no-cache", action="store_true", help="recompute loss grids instead of loading them")
+        for flag, help_text in (flags or {}).items():
+            parser.add_argument(flag, action="store_true", help=help_text)
+        for option, settings in (options or {}).items():
+            parser.add_argument(option, **settings)
+        self.args = parser.parse_args(argv)
+        self.quick, self.show = self.args.quick, self.args.show
+        if self.args.out is not None:
+            self.out = self.args.out
+        elif self.quick:
+            self.out = project / "build" / "quick-figures"
+        else:
+            self.out = project / "figures"
+        problem = writable_folder_problem(self.out)
+        if problem:
+            parser.exit(2, f"{parser.prog}: error: --out {self.out}: {problem}\n")
+        if self.quick and self.args.out is None:
+            self.log(f"  quick run: writing to {self.out} (the gallery in figures/ is left alone)")
+        import matplotlib
+
+        if not self.show:
+            matplotlib.use("Agg")
+        self.written = []
+
+    def cache_path(self, name):
+        """Where to keep a computed grid (``out/.cache/name.npz``), or ``None`` with ``--no-cache`` or ``--quick``."""
+        if self.args.no_cache or self.quick:
+            return None
+        return self.out / ".cache" / f"{name}.npz"
+
+    def log(self, message):
+        print(message, flush=True)
+
+    def save(self, fig, name, dpi=120):
+        """Write ``fig`` as ``out/name`` (atomically) and remember the path."""
+        from scratchnet.plot.saving import save_figure
+
+        path = save_figure(fig, self.out / name, dpi=dpi)
+        self.written.append(path)
+        self.log(f"  wrote {path}")
+        return path
+
+    def save_animation(self, animation, name, **options):
+        """Write ``animation`` as ``out/name`` (MP4 with ffmpeg, else GIF) and remember the path."""
+        from scratchnet.plot.saving import save_animation
+
+        path = save_animation(animation, self.out / name, **options)
+        self.written.append(path)
+        self.log(f"  wrote {path}")
+        return path
+
+    def finish(self):
+        import matplotlib
+        import matplotlib.pyplot as plt
+
+        if self.show:
+            if matplotlib.get_backend().lower() in NON_INTERACTIVE:
+                self.log(f"  --show: no display here (matplotlib backend {matplotlib.get_backend()!r}); the figures "
+                         f"are in {self.out}")
+            elif plt.get_fignums():
+                self.log("  showing the figures: close the window(s) to continue")
+                plt.show()
+        plt.close("all")
+        return list(self.written)
+
+
+NON_INTERACTIVE = {"agg", "pdf", "ps", "svg", "cairo", "pgf", "template", "module://matplotlib_inline.backend_inline"}
+
+
+def writable_folder_problem(folder):
+    """Why files cannot be written into ``folder`` (creating it if needed), or ``None`` if they can."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass
+    except OSError as error:
+        return f"cannot write there ({error.strerror or error})"
+    if not os.access(folder, os.W_OK):
+        return "cannot write there (permission denied)"
+    return None
