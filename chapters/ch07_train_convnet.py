@@ -4,7 +4,7 @@ Book: "Deep Learning from Scratch", section 7.5 (implementing a CNN), ch07/train
 Adam with lr 0.001, batch 100, 20 epochs, weights N(0, 0.01^2). The book trains on all
 60,000 images and reaches about 0.989 test accuracy; here, on the embedded 4,000-image
 subset, an epoch is 40 iterations (about 2 s on 2 cores) and 20 epochs reach about 0.96.
-With --full-mnist the full data set is used (downloaded once with load_mnist(download=True)).
+With --data full the full data set is used (downloaded once, by load_mnist(download=True)).
 """
 
 import time
@@ -18,9 +18,10 @@ from scratchnet.training import Trainer
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv,
-                     flags={"--full-mnist": "train on the full 60,000 images (downloads them once)"})
-    (x_train, t_train), (x_test, t_test) = load_mnist(flatten=False, download=run.args.full_mnist)
+    run = ChapterRun(__doc__, __file__, argv, options={"--data": {
+        "choices": ["embedded", "full"], "default": "embedded",
+        "help": "embedded: the 4,000 images in the package; full: all 60,000 (downloaded once)"}})
+    (x_train, t_train), (x_test, t_test) = load_mnist(flatten=False, download=run.args.data == "full")
     epochs = 2 if run.quick else 20
     if run.quick:
         x_train, t_train, x_test, t_test = x_train[:1000], t_train[:1000], x_test[:300], t_test[:300]
