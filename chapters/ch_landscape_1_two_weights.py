@@ -53,9 +53,25 @@ def main(argv=None):
     if run.quick:
         x_train, t_train = x_train[:400], t_train[:400]
     size = 12 if run.quick else 40
-    alphas, betas = np.linspace(-15, 17, size), np.linspace(-15, 18, size)
     network = two_weight_network()
     center, d1, d2 = slice_vectors(network)
+
+    # Descent on the two weights alone; the slice sets and restores them in the network.
+    slice_objective = WeightSlice(network, x_train, t_train, FIRST, SECOND)
+    steps = 40  # cheap either way: each step is one pass over the (quick: 400) images
+    paths, heights = {}, {}
+    for start in STARTS:
+        path = descend(SGD(lr=10.0), slice_objective, start, steps)
+        label = f"from ({start[0]:g}, {start[1]:g})"
+        paths[label], heights[label] = path, slice_objective(path[:, 0], path[:, 1])
+        run.log(f"  {label}: after {len(path) - 1} steps at ({path[-1, 0]:.2f}, {path[-1, 1]:.2f}), "
+                f"loss {heights[label][-1]:.4f}")
+
+    # The window: the region around the starts, widened so that every step of every path lies inside it.
+    points = np.concatenate(list(paths.values()))
+    low = np.minimum([-15.0, -15.0], np.floor(points.min(axis=0)) - 1)
+    high = np.maximum([17.0, 18.0], np.ceil(points.max(axis=0)) + 1)
+    alphas, betas = np.linspace(low[0], high[0], size), np.linspace(low[1], high[1], size)
     grids = {}
     for n in (100, len(x_train)):
         Z = loss_grid(network, x_train[:n], t_train[:n], center, d1, d2, alphas, betas,
@@ -66,20 +82,9 @@ def main(argv=None):
                            title="the same two weights, the loss over 100 images and over all of them",
                            elev=35, azim=-125),
              "landscape_two_weights.png")
-
-    # Descent on the two weights alone; the slice sets and restores them in the network.
-    slice_objective = WeightSlice(network, x_train, t_train, FIRST, SECOND)
-    steps = 8 if run.quick else 40
-    paths, heights = {}, {}
-    for start in STARTS:
-        path = descend(SGD(lr=10.0), slice_objective, start, steps)
-        label = f"from ({start[0]:g}, {start[1]:g})"
-        paths[label], heights[label] = path, slice_objective(path[:, 0], path[:, 1])
-        run.log(f"  {label}: after {len(path) - 1} steps at ({path[-1, 0]:.2f}, {path[-1, 1]:.2f}), "
-                f"loss {heights[label][-1]:.4f}")
     animation = animate_landscape_descent(
         alphas, betas, grids[f"N = {len(x_train)} images"][2], paths, heights, cmap="terrain",
-        xlabel="W3[250, 5]", ylabel="W3[251, 5]", elev=35, azim=-125,
+        xlabel="W3[250, 5]", ylabel="W3[251, 5]", elev=35, azim=-125, frames=8 if run.quick else None,
         title=f"gradient descent on two weights (lr 10), loss over {len(x_train)} images")
     run.save_animation(animation, "landscape_two_weights_descent", fps=8)
     return run.finish()

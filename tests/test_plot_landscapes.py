@@ -1,6 +1,7 @@
 """Landscape figures and the two-weight slice: real content, gaps for NaN, gradients that check out."""
 
 import gc
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -131,3 +132,53 @@ def test_loss_points_equal_the_grid_at_grid_points():
     np.testing.assert_allclose(points, [grid[0, 1], grid[1, 0]], rtol=1e-12)
     with pytest.raises(ValueError, match=r"points: expected a non-empty array of \(a, b\) rows"):
         loss_points(network, x, t, center, d1, d2, [0.5, 0.5])
+
+
+@pytest.mark.parametrize("low, high", [(-15.0, 17.0), (-1.0, 1.0), (0.0, 0.3)])
+def test_3d_surfaces_leave_one_label_at_the_corner_where_the_axes_meet(low, high):
+    from scratchnet.plot.landscapes import draw_landscape_surface
+
+    alphas = betas = np.linspace(low, high, 7)
+    fig = plt.figure()
+    ax = fig.add_subplot(projection="3d")
+    draw_landscape_surface(ax, alphas, betas, np.add.outer(betas, alphas) ** 2 + 1.0)
+    fig.canvas.draw()
+
+    def near_lower_end(ticks, lower, upper):
+        visible = [t for t in ticks if lower - 1e-9 <= t <= upper + 1e-9]
+        return [t for t in visible if t - lower < 0.1 * (upper - lower)], visible
+
+    x_corner, x_visible = near_lower_end(ax.get_xticks(), low, high)
+    y_corner, _ = near_lower_end(ax.get_yticks(), low, high)
+    z_low, z_high = ax.get_zlim()
+    z_corner, _ = near_lower_end(ax.get_zticks(), z_low, z_high)
+    assert not (x_corner and y_corner) and not z_corner  # no two labels printed over each other there
+    assert 2 <= len(x_visible) <= 6
+    plt.close(fig)
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
+def test_two_weights_chapter_keeps_every_descent_step_inside_its_window(monkeypatch, tmp_path):
+    import scratchnet.plot as plot
+    from scratchnet import cli
+    from scratchnet.plot.landscapes import PATH_COLORS
+
+    seen = {}
+    original = plot.animate_landscape_descent
+
+    def spy(alphas, betas, Z, paths, heights, **options):
+        seen.update(alphas=alphas, betas=betas, paths=paths)
+        seen["animation"] = original(alphas, betas, Z, paths, heights, **options)
+        return seen["animation"]
+
+    monkeypatch.setattr(plot, "animate_landscape_descent", spy)
+    root = Path(__file__).resolve().parent.parent
+    cli.run_chapter(root / "chapters" / "ch_landscape_1_two_weights.py", ["--quick", "--out", str(tmp_path)])
+    points = np.concatenate(list(seen["paths"].values()))
+    assert points[:, 0].min() >= seen["alphas"][0] and points[:, 0].max() <= seen["alphas"][-1]
+    assert points[:, 1].min() >= seen["betas"][0] and points[:, 1].max() <= seen["betas"][-1]
+    contour = seen["animation"]._fig.axes[1]
+    trail_colors = {line.get_color() for line in contour.get_lines() if line.get_color() != "white"}
+    assert trail_colors <= set(PATH_COLORS) and len(trail_colors) == 3  # strong, distinct colors
+    plt.close("all")
+    gc.collect()

@@ -11,9 +11,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import ArtistAnimation
 from matplotlib.colors import LogNorm
+from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from scratchnet.plot.animation import frame_steps, start_camera
 from scratchnet.plot.style import FALLBACK_COLORS
+
+PATH_COLORS = ["#d62728", "#ff7f0e", "#7b3294", "#1f77b4"]
 
 
 def _masked(Z, where="Z"):
@@ -73,7 +76,26 @@ def draw_landscape_surface(ax, alphas, betas, Z, cmap="viridis", alpha=0.8, zlab
     ax.set_xlim(alphas[0], alphas[-1])
     ax.set_ylim(betas[0], betas[-1])
     ax.set_zlabel(zlabel)
+    tidy_3d_ticks(ax)
+    ax.set_box_aspect(None, zoom=0.88)  # room inside the axes for the tick and axis labels of every view
     return surface
+
+
+def tidy_3d_ticks(ax, bins=5):
+    """At most ``bins`` ticks an axis, and no two labels at the corner where the axes' lower ends meet.
+
+    A 3D axes prints the x and y labels of their lower ends at one corner, and the lowest
+    z label next to them; there they would print over each other. So the x and z axes
+    leave out a tick within a tenth of their range from the lower end. Call it once the
+    limits are set.
+    """
+    for axis, limits, keep_corner in ((ax.xaxis, ax.get_xlim(), False), (ax.yaxis, ax.get_ylim(), True),
+                                      (ax.zaxis, ax.get_zlim(), False)):
+        low, high = sorted(limits)
+        ticks = [t for t in MaxNLocator(nbins=bins).tick_values(low, high) if low - 1e-12 <= t <= high + 1e-12]
+        if not keep_corner:
+            ticks = [t for t in ticks if t - low >= 0.1 * (high - low)]
+        axis.set_major_locator(FixedLocator(ticks))
 
 
 def plot_surfaces(panels, cmap="viridis", xlabel="alpha", ylabel="beta", zlabel="loss", title=None,
@@ -194,8 +216,8 @@ def animate_landscape_descent(alphas, betas, Z, paths, heights, cmap="viridis", 
     if title:
         fig.suptitle(title)
     camera = start_camera(fig)
-    colors = {label: color for label, color in zip(paths, ["#d62728", "#ff7f0e", "#e377c2", "#17becf"] * 4,
-                                                           strict=False)}
+    # Strong colors, each drawn over a black outline, so every path shows on any colormap.
+    colors = {label: color for label, color in zip(paths, PATH_COLORS * 4, strict=False)}
     snapshots = []
     for step in frame_steps(max(len(p) for p in paths.values()), frames):
         handles = []
