@@ -88,6 +88,10 @@ class ChapterRun:
         import matplotlib.pyplot as plt
 
         if self.show:
+            from scratchnet.plot.style import fit_on_screen
+
+            for number in plt.get_fignums():  # the saved files keep their size; only the windows shrink
+                fit_on_screen(plt.figure(number))
             if matplotlib.get_backend().lower() in NON_INTERACTIVE:
                 self.log(f"  --show: no display here (matplotlib backend {matplotlib.get_backend()!r}); the figures "
                          f"are in {self.out}")

@@ -80,3 +80,47 @@ def test_activation_histograms_grid_and_dropping_zeros():
     fig = plot_activation_histograms({"row": layers}, value_range=(0, 2))
     assert sum(patch.get_height() for patch in fig.axes[0].patches) == 5
     plt.close("all")
+
+
+def test_a_perfect_accuracy_is_drawn_below_the_top_spine():
+    from scratchnet.plot import plot_accuracy_panels, plot_interpolation, plot_training_curves
+
+    perfect = [0.5, 1.0, 1.0]
+    figures = {
+        "training curves": plot_training_curves([1.0, 0.5, 0.2], perfect, perfect, 1).axes[1],
+        "panels": plot_accuracy_panels({"p": {"train": perfect}}).axes[0],
+        "interpolation": plot_interpolation(np.array([0.0, 0.5, 1.0]), {"train": [1.0, 0.5, 0.2]},
+                                            {"train": perfect}).axes[1],
+    }
+    for name, ax in figures.items():
+        low, high = ax.get_ylim()
+        assert low == 0.0 and high > 1.0, name
+        assert 1.0 in ax.get_yticks(), name
+    plt.close("all")
+
+
+def test_optimizers_that_coincide_stay_distinguishable():
+    from scratchnet.plot import plot_history_comparison
+    from scratchnet.training import History
+
+    same = History(iterations_per_epoch=5, train_loss=list(np.linspace(2, 0.1, 30)), train_acc=[0.1, 0.9],
+                   test_acc=[0.1, 0.9])
+    fig = plot_history_comparison({"Momentum": same, "Nesterov": same, "SGD": same})
+    loss_lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    assert loss_lines["Momentum"].get_linestyle() == "-" and loss_lines["Nesterov"].get_linestyle() != "-"
+    assert loss_lines["Nesterov"].get_zorder() > loss_lines["Momentum"].get_zorder()
+    assert loss_lines["Momentum"].get_color() != loss_lines["Nesterov"].get_color()
+    plt.close("all")
+
+
+@pytest.mark.parametrize("size", [(16, 4.8), (13.6, 10.8), (6, 4)])
+def test_windows_fit_a_1600_by_900_screen(size):
+    from scratchnet.plot.style import fit_on_screen
+
+    fig = plt.figure(figsize=size, dpi=100)
+    width, height = fit_on_screen(fig).get_size_inches() * 100
+    assert width <= 1500 + 1e-6 and height <= 850 + 1e-6
+    assert width / height == pytest.approx(size[0] / size[1])
+    if size == (6, 4):
+        assert (width, height) == (600, 400)  # small figures are left as they are
+    plt.close(fig)

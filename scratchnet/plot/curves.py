@@ -4,6 +4,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from scratchnet.plot.style import accuracy_axis, color_for, linestyle_for
+
 
 def moving_average(values, window):
     """Mean of each run of ``window`` consecutive values (``len - window + 1`` of them).
@@ -51,7 +53,7 @@ def plot_training_curves(loss_history, train_acc, test_acc, iterations_per_epoch
     ax_acc.set_xlabel("epoch")
     ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_acc.set_ylabel("accuracy")
-    ax_acc.set_ylim(0, 1.0)
+    accuracy_axis(ax_acc)
     ax_acc.set_title(f"accuracy (final: train {train_acc[-1]:.3f}, test {test_acc[-1]:.3f})")
     ax_acc.legend(loc="lower right")
     ax_acc.grid(alpha=0.3)
@@ -69,18 +71,19 @@ def plot_history_comparison(histories, title=None, smooth_window=20, loss_ylim=N
     noisy to compare), on a log axis with ``log_loss`` when losses span decades; the
     right panel shows test accuracy, and train accuracy dashed when ``show_train_acc``.
     """
-    from scratchnet.plot.style import color_for
-
     if not histories:
         raise ValueError("histories: expected at least one run, got none")
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
     for index, (label, history) in enumerate(histories.items()):
-        color = color_for(label, index)
+        color, style = color_for(label, index), linestyle_for(label)
+        on_top = 3 if style != "-" else 2  # dashed curves over solid ones, so both show where they meet
         smooth = moving_average(history.train_loss, smooth_window)
         start = len(history.train_loss) - smooth.size + 1
-        ax_loss.plot(np.arange(start, len(history.train_loss) + 1), smooth, color=color, lw=1.8, label=label)
+        ax_loss.plot(np.arange(start, len(history.train_loss) + 1), smooth, color=color, lw=1.8, label=label,
+                     linestyle=style, zorder=on_top)
         epochs = np.arange(len(history.test_acc))
-        ax_acc.plot(epochs, history.test_acc, "-", color=color, lw=1.8, label=f"{label} (test)")
+        ax_acc.plot(epochs, history.test_acc, color=color, lw=1.8, label=f"{label} (test)", linestyle=style,
+                    zorder=on_top)
         if show_train_acc:
             ax_acc.plot(epochs, history.train_acc, "--", color=color, lw=1.2, label=f"{label} (train)")
     ax_loss.set_xlabel("iteration")
@@ -94,7 +97,7 @@ def plot_history_comparison(histories, title=None, smooth_window=20, loss_ylim=N
     ax_acc.set_xlabel("epoch")
     ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_acc.set_ylabel("accuracy")
-    ax_acc.set_ylim(0, 1)
+    accuracy_axis(ax_acc)
     ax_acc.legend(loc="lower right", fontsize=8)
     ax_acc.grid(alpha=0.3)
     if title:
@@ -118,7 +121,7 @@ def plot_accuracy_panels(panels, ncols=4, title=None, styles=None):
         for label, values in curves.items():
             ax.plot(np.arange(len(values)), values, label=label, **styles.get(label, {}))
         ax.set_title(panel_title, fontsize=9)
-        ax.set_ylim(0, 1)
+        accuracy_axis(ax)
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(panels):]:
         ax.remove()

@@ -14,7 +14,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from scratchnet.plot.animation import frame_steps, start_camera
-from scratchnet.plot.style import FALLBACK_COLORS
+from scratchnet.plot.style import FALLBACK_COLORS, accuracy_axis
 
 PATH_COLORS = ["#d62728", "#ff7f0e", "#7b3294", "#1f77b4"]
 
@@ -179,7 +179,7 @@ def plot_interpolation(alphas, losses, accuracies=None, title=None, markers=(0.0
             (line,) = twin.plot(alphas, values, "--", color=next(colors), lw=1.8, label=f"{label} accuracy")
             handles.append(line)
         twin.set_ylabel("accuracy")
-        twin.set_ylim(0, 1.02)
+        accuracy_axis(twin)
     for position, name in zip(markers, marker_labels, strict=True):
         ax.axvline(position, color="0.3", linestyle=":", lw=1)
         ax.text(position, 1.01, name, transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=9)

@@ -10,6 +10,9 @@ OPTIMIZER_COLORS = {
     "RMSprop": "#9467bd",
     "Adam": "#ff7f0e",
 }
+# Where two optimizers' curves coincide (Momentum and Nesterov often do), the dashed one,
+# drawn on top, lets the solid one show through its gaps.
+OPTIMIZER_LINESTYLES = {"Nesterov": (0, (5, 3)), "RMSprop": "-.", "AdaGrad": (0, (1, 1.5))}
 FALLBACK_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 # A neutral background, white at the bottom of the valley, so every optimizer color stays
 # readable over it (a blue map swallows the blue Momentum path).
@@ -37,3 +40,26 @@ def contour_levels(Z, count=20, log_scale=False, decades=6):
         return np.linspace(low, high, count)
     span = max(high - low, 1e-12)
     return low + np.geomspace(span * 10.0**-decades, span, count)
+
+
+ACCURACY_YLIM = (0.0, 1.03)  # a little room above 1.0, so a perfect score is not drawn on the top spine
+
+
+def accuracy_axis(ax):
+    """An accuracy axis: 0 to just above 1, ticks every 0.2 up to 1.0."""
+    ax.set_ylim(*ACCURACY_YLIM)
+    ax.set_yticks(np.linspace(0.0, 1.0, 6))
+
+
+def fit_on_screen(fig, max_pixels=(1500, 850)):
+    """Shrink ``fig`` (keeping its proportions) so its window fits ``max_pixels`` at its dpi; returns it."""
+    width, height = fig.get_size_inches() * fig.dpi
+    scale = min(1.0, max_pixels[0] / width, max_pixels[1] / height)
+    if scale < 1.0:
+        fig.set_size_inches(fig.get_size_inches() * scale, forward=True)
+    return fig
+
+
+def linestyle_for(name):
+    """The line style of an optimizer's curves (solid unless it shares a look with another)."""
+    return OPTIMIZER_LINESTYLES.get(name, "-")
