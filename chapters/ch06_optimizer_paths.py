@@ -36,7 +36,7 @@ def main(argv=None):
              "ch06_optimizer_paths_six.png")
     run.save(plot_descent_paths(bowl, six, title=f"six optimizers on one map: {bowl.formula}"),
              "ch06_optimizer_paths_overlay.png")
-    run.save(plot_surface_paths(bowl, four, ylim=(-3, 3),
+    run.save(plot_surface_paths(bowl, four, ylim=(-3, 3), separate=True,
                                 title=f"the same four paths on the surface of {bowl.formula}"),
              "ch06_optimizer_paths_3d.png")
     return run.finish()

@@ -90,8 +90,23 @@ def test_surface_paths_lie_on_the_surface(paths):
     ax = fig.axes[0]
     sgd = [line for line in ax.lines if line.get_label() == "SGD"][0]
     xs, ys, zs = sgd.get_data_3d()
+    np.testing.assert_array_equal(xs, np.asarray(paths["SGD"])[:, 0])  # every point of the path
+    np.testing.assert_array_equal(ys, np.asarray(paths["SGD"])[:, 1])
     lift = zs - BOWL(xs, ys)
     assert np.allclose(lift, lift[0]) and 0 < lift[0] < 1  # on the surface, raised by a constant sliver
+    assert not ax.get_legend() and fig.legends  # the legend is below the surface, not over it
+    plt.close(fig)
+
+
+def test_separate_surface_paths_give_each_path_its_panel_and_mark_its_start(paths):
+    fig = plot_surface_paths(BOWL, paths, n=20, separate=True)
+    assert [ax.get_title() for ax in fig.axes] == list(paths)
+    for ax, (label, path) in zip(fig.axes, paths.items(), strict=True):
+        assert {line.get_label() for line in ax.lines} >= {label} and len(ax.lines) == 2  # outline and path
+        start = ax.collections[1]  # the first marker after the surface: the ring at the start
+        x, y, _ = start._offsets3d
+        assert (x[0], y[0]) == tuple(np.asarray(path)[0])
+    plt.close(fig)
 
 
 def test_contour_levels_reach_the_valley_floor():

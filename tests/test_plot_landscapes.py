@@ -42,7 +42,15 @@ def test_landscape_has_contour_colorbar_surface_and_path_on_it():
     assert contour.get_xlim() == (-1, 1) and contour.get_ylim() == (-2, 2)
     drawn = [line for line in surface.lines if len(line.get_data_3d()[2]) == 3]
     np.testing.assert_allclose(drawn[-1].get_data_3d()[2], heights)
+    np.testing.assert_array_equal(np.stack(drawn[-1].get_data_3d()[:2], axis=1), path)  # every point of the path
     assert any(text.get_text() == "heights are projected" for text in fig.texts)
+    markers = {collection.get_label(): collection._offsets3d for collection in surface.collections[1:]}
+    assert set(markers) == {"start", "end"}  # both ends marked on the surface too
+    for name, row in (("start", 0), ("end", -1)):
+        x, y, z = (np.asarray(values) for values in markers[name])
+        np.testing.assert_allclose([x[0], y[0], z[0]], [*path[row], heights[row]])
+    colorbar_values = colorbar.get_yticks()
+    assert colorbar_values.min() >= Z.min() - 1e-9 and colorbar_values.max() <= Z.max() + 1e-9
 
 
 def test_grid_of_the_wrong_shape_is_rejected():

@@ -146,8 +146,10 @@ def plot_landscape(alphas, betas, Z, path=None, path_heights=None, cmap="viridis
             heights = np.asarray(path_heights)
             ax_surface.plot(path[:, 0], path[:, 1], heights, "-", color="black", lw=4, zorder=9)
             ax_surface.plot(path[:, 0], path[:, 1], heights, "-o", color="#d62728", lw=2, ms=3, zorder=10)
+            ax_surface.scatter(*path[0], heights[0], s=90, facecolor="white", edgecolor="black", linewidth=2,
+                               depthshade=False, zorder=11, label="start")
             ax_surface.scatter(*path[-1], heights[-1], marker="*", s=200, color="gold", edgecolor="black",
-                               depthshade=False, zorder=11)
+                               depthshade=False, zorder=11, label="end")
     if title:
         fig.suptitle(title)
     if note:

@@ -37,24 +37,44 @@ def plot_surface_views(objective, n=60, title=None):
     return fig
 
 
-def plot_surface_paths(objective, paths, n=60, title=None, elev=40, azim=-65, xlim=None, ylim=None):
-    """The surface (translucent) over the window ``xlim`` x ``ylim``, each path drawn on it at height f(path)."""
+def _draw_path_on_surface(ax, objective, path, label, color, lift):
+    """One path on the surface at height f + ``lift``, with a ring at its start and a dot at its end."""
+    path = np.asarray(path)
+    heights = objective(path[:, 0], path[:, 1]) + lift
+    ax.plot(path[:, 0], path[:, 1], heights, "-", color="black", lw=3.6, zorder=9)
+    ax.plot(path[:, 0], path[:, 1], heights, "-o", color=color, ms=3, lw=2.2, label=label, zorder=10)
+    ax.scatter(*path[0], heights[0], s=70, facecolor="white", edgecolor=color, linewidth=2, depthshade=False,
+               zorder=11)
+    ax.scatter(*path[-1], heights[-1], color=color, s=45, edgecolor="black", depthshade=False, zorder=11)
+
+
+def plot_surface_paths(objective, paths, n=60, title=None, elev=40, azim=-65, xlim=None, ylim=None,
+                       separate=False, ncols=2):
+    """The surface (translucent) over the window ``xlim`` x ``ylim``, each path drawn on it at height f(path).
+
+    A ring marks each start and a dot each end. With ``separate`` every path gets its own
+    panel (``ncols`` a row), so paths that end in the same valley do not hide each other;
+    otherwise they share one surface and the legend sits below it.
+    """
     objective = get_objective(objective)  # a name ("bowl") or an Objective
     X, Y, Z = objective.grid(n, xlim, ylim)
-    fig = plt.figure(figsize=(9, 7), layout="constrained")
-    ax = fig.add_subplot(projection="3d", computed_zorder=False)  # paths drawn over the surface, always
-    ax.plot_surface(X, Y, Z, cmap=SURFACE_MAP, alpha=0.55, linewidth=0, antialiased=True, zorder=1)
     lift = 0.01 * (np.nanmax(Z) - np.nanmin(Z))  # keeps the path above the surface it lies on
-    for index, (label, path) in enumerate(paths.items()):
-        path = np.asarray(path)
-        heights = objective(path[:, 0], path[:, 1]) + lift
-        color = color_for(label, index)
-        ax.plot(path[:, 0], path[:, 1], heights, "-o", color=color, ms=3, lw=2.2, label=label, zorder=10)
-        ax.scatter(*path[-1], heights[-1], color=color, s=40, edgecolor="black", depthshade=False, zorder=11)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.set_zlabel("f(x, y)")
-    ax.view_init(elev=elev, azim=azim)
-    ax.legend(loc="upper left")
-    ax.set_title(title or f"descent paths on {objective.formula}")
+    groups = [{label: path} for label, path in paths.items()] if separate else [paths]
+    ncols = min(ncols, len(groups))
+    nrows = -(-len(groups) // ncols)
+    fig = plt.figure(figsize=(5.2 * ncols, 4.3 * nrows) if separate else (9, 7.4), layout="constrained")
+    for number, group in enumerate(groups, 1):
+        ax = fig.add_subplot(nrows, ncols, number, projection="3d", computed_zorder=False)  # paths over the surface
+        ax.plot_surface(X, Y, Z, cmap=SURFACE_MAP, alpha=0.55, linewidth=0, antialiased=True, zorder=1)
+        for label, path in group.items():
+            _draw_path_on_surface(ax, objective, path, label, color_for(label, list(paths).index(label)), lift)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        ax.set_zlabel("f(x, y)")
+        ax.view_init(elev=elev, azim=azim)
+        if separate:
+            ax.set_title(next(iter(group)), color=color_for(next(iter(group)), number - 1))
+    if not separate:
+        fig.legend(*fig.axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=len(paths))
+    fig.suptitle(title or f"descent paths on {objective.formula}")
     return fig
