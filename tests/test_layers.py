@@ -223,3 +223,14 @@ def test_identity_loss_factor():
 def test_softmax_with_loss_rejects_bad_labels():
     with pytest.raises(ValueError, match=r"t: labels must lie in \[0, 3\]"):
         SoftmaxWithLoss().forward(np.zeros((2, 4)), np.array([1, 4]))
+
+
+def test_relu_passes_no_gradient_at_exactly_zero():
+    # The book's Relu masks x <= 0: at 0 the gradient is 0 (a subgradient choice, stated in functions.relu_grad).
+    layer = Relu()
+    x = np.array([[-1.0, 0.0, 2.0], [0.0, 3.0, -0.0]])
+    layer.forward(x)
+    np.testing.assert_array_equal(layer.backward(np.full_like(x, 5.0)), [[0, 0, 5], [0, 5, 0]])
+    from scratchnet.functions import relu_grad
+
+    np.testing.assert_array_equal(relu_grad(x), [[0, 0, 1], [0, 1, 0]])
