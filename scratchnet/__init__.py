@@ -5,4 +5,4 @@ Modules, from the bottom up: ``functions`` (maths), ``layers``, ``gradient``
 ``cli`` (the ``scratchnet`` command).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
