@@ -419,3 +419,19 @@ def test_integer_labels_for_a_squared_error_network_are_a_clear_error_in_every_p
     direction[-3 - 15 + 1] = 1.0  # W2[0, 1]
     with pytest.raises(ValueError, match=r"t: expected targets of shape \(30, 3\), got \(30,\) \(integer class"):
         grid(net, X, LABELS, center, direction, np.zeros_like(center), [0.0, 1.0], [0.0])
+
+
+def test_function_grid_cache_follows_arrays_a_closure_holds(tmp_path):
+    params = init_params()
+    d1, d2 = (as_dict(random_direction(params, s, layout="out_in"), params) for s in (7, 8))
+    weights = np.ones(1)
+
+    def make_loss(scale):
+        return lambda p: scale[0] * softmax_loss(p)  # the array lives in the closure, not in the module
+
+    loss = make_loss(weights)
+    cache = tmp_path / "closure.npz"
+    first = loss_grid(loss, params, d1, d2, [0.0, 0.5], [0.0], cache=cache)
+    weights[0] = 3.0
+    np.testing.assert_allclose(loss_grid(loss, params, d1, d2, [0.0, 0.5], [0.0], cache=cache), 3 * first,
+                               rtol=1e-15)
