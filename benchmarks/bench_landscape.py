@@ -18,8 +18,8 @@ size of data set the figures use; a repeated image costs what a new one would).
 The naive and generic loops take minutes, so by default they are timed on a sample of
 grid points spread over the grid, and their time per point is multiplied by the grid
 size; --full runs them on every point. Fast values are checked against them where both
-exist. The fast grids are timed as the best of three runs (the first run of a process
-also pays for memory first touched).
+exist. The fast grid and the reference points are timed in alternation, three rounds, and
+each keeps its best round, so that a slow spell of a shared machine hits both alike.
 
     python benchmarks/bench_landscape.py [--full] [--sample 24]
 """
@@ -40,15 +40,6 @@ def tiled_mnist(n):
     return np.tile(x, (repeats, 1))[:n], np.tile(t, (repeats, 1))[:n]
 
 
-def best_of(repeats, function):
-    times, result = [], None
-    for _ in range(repeats):
-        began = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - began)
-    return min(times), result
-
-
 def sampled_points(alphas, betas, full, sample):
     points = [(j, i) for j in range(len(betas)) for i in range(len(alphas))]
     if full:
@@ -56,13 +47,22 @@ def sampled_points(alphas, betas, full, sample):
     return [points[k] for k in np.linspace(0, len(points) - 1, sample).round().astype(int)]
 
 
-def compare(label, fast_grid, reference_point, alphas, betas, full, sample, reference_name="naive"):
-    """Time ``fast_grid()`` against ``reference_point(a, b)`` on sampled points; print and return the numbers."""
-    fast_time, fast = best_of(3, fast_grid)
+def compare(label, fast_grid, reference_point, alphas, betas, full, sample, reference_name="naive", rounds=3):
+    """Time ``fast_grid()`` against ``reference_point(a, b)`` on sampled points; print and return the numbers.
+
+    The two are timed in alternation, ``rounds`` times, and each keeps its best round: on a
+    shared machine a slow spell then hits both alike instead of whichever ran during it.
+    """
     points = sampled_points(alphas, betas, full, sample)
-    began = time.perf_counter()
-    reference = [reference_point(alphas[i], betas[j]) for j, i in points]
-    per_point = (time.perf_counter() - began) / len(points)
+    fast_times, per_point_times = [], []
+    for _ in range(1 if full else rounds):
+        began = time.perf_counter()
+        fast = fast_grid()
+        fast_times.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        reference = [reference_point(alphas[i], betas[j]) for j, i in points]
+        per_point_times.append((time.perf_counter() - began) / len(points))
+    fast_time, per_point = min(fast_times), min(per_point_times)
     reference_time = per_point * alphas.size * betas.size
     worst = max(abs(fast[j, i] - value) / abs(value) for (j, i), value in zip(points, reference, strict=True))
     how = "every point" if full else f"{per_point * 1e3:.1f} ms per point on {len(points)} points x grid"
