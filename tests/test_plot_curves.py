@@ -124,3 +124,19 @@ def test_windows_fit_a_1600_by_900_screen(size):
     if size == (6, 4):
         assert (width, height) == (600, 400)  # small figures are left as they are
     plt.close(fig)
+
+
+def test_the_loss_axis_is_logarithmic_where_losses_span_decades():
+    from scratchnet.plot import plot_history_comparison, plot_interpolation
+    from scratchnet.training import History
+
+    run = History(iterations_per_epoch=5, train_loss=list(np.geomspace(3, 1e-4, 40)), train_acc=[0.1, 0.9],
+                  test_acc=[0.1, 0.8])
+    loss_axis = plot_history_comparison({"Adam": run}, smooth_window=4, log_loss=True).axes[0]
+    assert loss_axis.get_yscale() == "log"
+    smooth = loss_axis.get_lines()[0].get_ydata()
+    np.testing.assert_allclose(smooth, np.convolve(run.train_loss, np.ones(4) / 4, mode="valid"))
+    assert plot_history_comparison({"Adam": run}).axes[0].get_yscale() == "linear"
+    interpolation = plot_interpolation(np.linspace(0, 1, 5), {"train": np.geomspace(2, 0.01, 5)})
+    assert interpolation.axes[0].get_yscale() == "log"
+    plt.close("all")
