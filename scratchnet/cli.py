@@ -21,11 +21,14 @@ commands:
   run NAME [OPTIONS]      run one chapter (options: --quick, --show, --out DIR, --no-cache, its own)
   figures [OPTIONS]       run every chapter, writing its figures (into figures/, or build/quick-figures/
                           with --quick)
+  exercises ACTION        gradient-check exercises: init DIR, check [DIR] [NAME] [--watch] [--plot],
+                          hint NAME, solution NAME
 
 examples:
   scratchnet list
   scratchnet run ch05_train_neuralnet --quick
   scratchnet figures --only landscape --no-cache
+  scratchnet exercises init my-exercises && scratchnet exercises check my-exercises
 """
 
 
@@ -144,7 +147,7 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"scratchnet {version()}")
     parser.add_argument("--chapters", type=Path, help="folder of chapter scripts (default: ./chapters)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{list,run,figures}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{list,run,figures,exercises}")
     commands.add_parser("list", help="list the chapter scripts").set_defaults(handler=command_list)
     run = commands.add_parser("run", help="run one chapter script")
     run.add_argument("name", help="chapter name, e.g. ch05_train_neuralnet")
@@ -157,6 +160,9 @@ def main(argv=None):
     figures.add_argument("--no-cache", action="store_true", help="recompute loss grids instead of loading them")
     figures.add_argument("--only", nargs="+", metavar="TEXT", help="only chapters whose name contains TEXT")
     figures.set_defaults(handler=command_figures)
+    from scratchnet.exercises.cli import add_subcommand
+
+    add_subcommand(commands)
     args = parser.parse_args(argv)
     try:
         return args.handler(args)

@@ -15,6 +15,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+def numerical_diff(f, x, h=1e-4):
+    r"""The derivative of a function of one number by the central difference :math:`(f(x+h) - f(x-h)) / 2h`.
+
+    The book's section 4.3.1: at ``h = 1e-4`` the error is of order :math:`h^2` and rounding
+    stays small; a much smaller ``h`` loses the difference to rounding.
+    """
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
 def numerical_gradient(f, x, h=1e-4):
     r"""Central-difference gradient of the scalar function ``f`` at the array ``x``.
 

@@ -1,0 +1,358 @@
+'''The skeleton each exercise starts from: the book section, the formula, the shapes, and TODO bodies.
+
+A skeleton has the library object's name and methods, so the library's own code (``scratchnet
+exercises solution NAME``) pasted in its place passes. The imports at the top are what that
+code uses; the learner may use them too.
+'''
+
+FUNCTION_HEADER = "import numpy as np\n"
+LAYER_HEADER = ("import numpy as np\n\n"
+                "from scratchnet.functions import sigmoid, softmax, softmax_cross_entropy  # noqa: F401 - to use\n"
+                "from scratchnet.layers import Layer, LossLayer, WeightedLayer  # noqa: F401 - bases, if wanted\n")
+OPTIMIZER_HEADER = ("import numpy as np\n\n"
+                    "# EPSILON = 1e-7 as in the book; Optimizer, a base that checks hyperparameters, if you want it.\n"
+                    "from scratchnet.optimizers import EPSILON, Optimizer, _check_fraction  # noqa: F401\n")
+
+SKELETONS = {
+    "sigmoid": FUNCTION_HEADER + '''
+
+def sigmoid(x):
+    """The sigmoid, section 3.2.4: y = 1 / (1 + exp(-x)), entry by entry.
+
+    x: any shape. Returns an array of the same shape, every entry in (0, 1).
+    It must not overflow (and warn) for large negative x, such as -1000.
+    """
+    raise NotImplementedError  # TODO
+''',
+    "relu": FUNCTION_HEADER + '''
+
+def relu(x):
+    """ReLU, section 3.2.7: y = max(0, x), entry by entry.
+
+    x: any shape. Returns an array of the same shape.
+    """
+    raise NotImplementedError  # TODO
+''',
+    "softmax": FUNCTION_HEADER + '''
+
+def softmax(x):
+    """Softmax over the last axis, section 3.5.2: y_k = exp(x_k) / sum_j exp(x_j).
+
+    x: (C,) or (N, C). Returns the same shape; every row sums to 1.
+    It must not overflow for large scores, such as [1010, 1000, 990].
+    """
+    raise NotImplementedError  # TODO
+''',
+    "cross_entropy_error": FUNCTION_HEADER + '''# Turns one-hot rows (or labels) into labels:
+from scratchnet.functions import _labels_as_indices  # noqa: F401
+
+
+def cross_entropy_error(y, t):
+    """Cross-entropy, batch mean, section 4.2.4: E = -(1/N) sum_n log(y[n, t_n] + 1e-7).
+
+    y: probabilities, (C,) for one sample or (N, C). t: labels (N,) or one-hot rows (N, C)
+    (for one sample: a label, or a one-hot row of C). Returns a float.
+    """
+    raise NotImplementedError  # TODO
+''',
+    "numerical_diff": FUNCTION_HEADER + '''
+
+def numerical_diff(f, x, h=1e-4):
+    """The derivative of f at the number x by the central difference, section 4.3.1.
+
+    (f(x + h) - f(x - h)) / (2h). Returns a float.
+    """
+    raise NotImplementedError  # TODO
+''',
+    "numerical_gradient": FUNCTION_HEADER + '''
+
+def numerical_gradient(f, x, h=1e-4):
+    """The gradient of the scalar function f at the array x, section 4.4, one entry at a time.
+
+    x: a float array of any shape, changed in place while f is evaluated (f is called as f(x))
+    and left exactly as it was. For each entry: (f(x with the entry + h) - f(x with it - h)) / (2h).
+    Returns an array shaped like x.
+    """
+    raise NotImplementedError  # TODO
+''',
+    "mul_layer": '''
+
+class MulLayer:
+    """The multiplication node, section 5.4.1: z = x * y.
+
+    forward(x, y) returns x * y and remembers both. backward(dout) returns (dx, dy) =
+    (dout * y, dout * x). x, y: numbers or arrays of one shape.
+    """
+
+    def __init__(self):
+        self.x = self.y = None
+
+    def forward(self, x, y):
+        raise NotImplementedError  # TODO
+
+    def backward(self, dout):
+        raise NotImplementedError  # TODO
+''',
+    "add_layer": '''
+
+class AddLayer:
+    """The addition node, section 5.4.2: z = x + y; backward returns (dout, dout)."""
+
+    def forward(self, x, y):
+        raise NotImplementedError  # TODO
+
+    def backward(self, dout):
+        raise NotImplementedError  # TODO
+''',
+    "relu_layer": LAYER_HEADER + '''
+
+class Relu:
+    """The ReLU layer, section 5.5.1: y = max(0, x); dx = dout where x > 0, else 0.
+
+    forward(x, train=False): x (N, D) -> (N, D); remember where x <= 0.
+    backward(dout): dout (N, D) -> dx (N, D). Do not change x or dout in place.
+    """
+
+    def __init__(self):
+        self.mask = None
+
+    def forward(self, x, train=False):
+        raise NotImplementedError  # TODO
+
+    def backward(self, dout):
+        raise NotImplementedError  # TODO
+''',
+    "sigmoid_layer": LAYER_HEADER + '''
+
+class Sigmoid:
+    """The sigmoid layer, section 5.5.2: y = 1 / (1 + exp(-x)); dx = dout * y * (1 - y).
+
+    forward(x, train=False): x (N, D) -> y (N, D), kept for backward.
+    backward(dout): dout (N, D) -> dx (N, D).
+    """
+
+    def __init__(self):
+        self.out = None
+
+    def forward(self, x, train=False):
+        raise NotImplementedError  # TODO
+
+    def backward(self, dout):
+        raise NotImplementedError  # TODO
+''',
+    "affine": LAYER_HEADER + '''
+
+class Affine:
+    """The fully connected layer, section 5.6.2: y = x W + b.
+
+    W: (D, M), b: (M,). forward(x, train=False): x (N, D) -> y (N, M).
+    backward(dout): dout (N, M) -> dx = dout W^T (N, D); also sets dW = x^T dout (D, M) and
+    db = the sum of dout over the batch (M,).
+    """
+
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+        self.x = None
+        self.dW = self.db = None
+
+    def forward(self, x, train=False):
+        raise NotImplementedError  # TODO
+
+    def backward(self, dout):
+        raise NotImplementedError  # TODO
+''',
+    "softmax_with_loss": LAYER_HEADER + '''
+
+class SoftmaxWithLoss:
+    """Softmax with cross-entropy, section 5.6.3: the batch-mean loss, and its gradient.
+
+    forward(x, t, train=False): scores x (N, C), labels t (N,) or one-hot (N, C) -> the loss
+    L = -(1/N) sum_n log softmax(x)[n, t_n] (a float).
+    backward(dout=1.0): -> dx = dout * (softmax(x) - t_one_hot) / N, (N, C).
+    """
+
+    def __init__(self):
+        self.y = self.t = None
+        self.loss = None
+
+    def forward(self, x, t, train=False):
+        raise NotImplementedError  # TODO
+
+    def backward(self, dout=1.0):
+        raise NotImplementedError  # TODO
+''',
+    "tanh_layer": LAYER_HEADER + '''
+
+class Tanh:
+    """The tanh layer, section 6.2.2: y = tanh x; dx = dout * (1 - y^2).
+
+    forward(x, train=False): x (N, D) -> (N, D). backward(dout): (N, D) -> (N, D).
+    """
+
+    def __init__(self):
+        self.out = None
+
+    def forward(self, x, train=False):
+        raise NotImplementedError  # TODO
+
+    def backward(self, dout):
+        raise NotImplementedError  # TODO
+''',
+    "dropout": LAYER_HEADER + '''
+
+class Dropout:
+    """Inverted dropout, section 6.4.3 (scaled while training, as scratchnet does).
+
+    forward(x, train=True): in training draw mask = rng.random(x.shape) >= dropout_ratio and
+    return x * mask / (1 - dropout_ratio); at test time return x. backward(dout): the same
+    mask and scale applied to dout (at test time dout itself). x, dout: (N, D).
+    """
+
+    def __init__(self, dropout_ratio=0.5, seed=None, rng=None):
+        self.dropout_ratio = dropout_ratio
+        self.rng = rng if rng is not None else np.random.default_rng(seed)
+        self.mask = None
+        self.trained = False
+
+    def forward(self, x, train=True):
+        raise NotImplementedError  # TODO
+
+    def backward(self, dout):
+        raise NotImplementedError  # TODO
+''',
+    "batch_normalization": LAYER_HEADER + '''
+
+class BatchNormalization:
+    """Batch normalization, section 6.3.1: y = gamma * (x - mean) / sqrt(var + 1e-6) + beta.
+
+    gamma, beta: (D,). forward(x, train=True): x (N, D); in training the batch's mean and
+    variance (over axis 0), and running averages running = momentum * running + (1 - momentum)
+    * batch, both starting at 0; at test time the running averages. backward(dout): (N, D) -> dx
+    (N, D), and sets dgamma, dbeta (D,).
+    """
+
+    eps = 1e-6
+
+    def __init__(self, gamma, beta, momentum=0.9, running_mean=None, running_var=None):
+        self.gamma, self.beta, self.momentum = gamma, beta, momentum
+        self.running_mean = np.zeros_like(gamma) if running_mean is None else running_mean
+        self.running_var = np.zeros_like(gamma) if running_var is None else running_var
+        self.dgamma = self.dbeta = None
+
+    def forward(self, x, train=True):
+        raise NotImplementedError  # TODO
+
+    def backward(self, dout):
+        raise NotImplementedError  # TODO
+''',
+}
+
+_OPTIMIZER_DOCS = {
+    "sgd": ("SGD", "lr=0.01", "6.1.2", "params[key] -= lr * grads[key]"),
+    "momentum": ("Momentum", "lr=0.01, momentum=0.9", "6.1.4", "v = momentum * v - lr * g; params += v"),
+    "nesterov": ("Nesterov", "lr=0.01, momentum=0.9", "6.1.4",
+                 "params += momentum^2 * v - (1 + momentum) * lr * g; then v = momentum * v - lr * g"),
+    "adagrad": ("AdaGrad", "lr=0.01", "6.1.5", "h += g * g; params -= lr * g / (sqrt(h) + 1e-7)"),
+    "rmsprop": ("RMSprop", "lr=0.01, decay_rate=0.99", "6.1.5",
+                "h = decay_rate * h + (1 - decay_rate) * g * g; params -= lr * g / (sqrt(h) + 1e-7)"),
+    "adam": ("Adam", "lr=0.001, beta1=0.9, beta2=0.999", "6.1.6",
+             "t += 1; lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t); m += (1 - beta1) * (g - m); "
+             "v += (1 - beta2) * (g^2 - v); params -= lr_t * m / (sqrt(v) + 1e-7)"),
+}
+
+for _name, (_cls, _args, _section, _rule) in _OPTIMIZER_DOCS.items():
+    _assignments = "\n".join(f"        self.{arg.split('=')[0]} = {arg.split('=')[0]}" for arg in _args.split(", "))
+    _header = OPTIMIZER_HEADER + ("from scratchnet.optimizers import Momentum  # noqa: F401 - to build on\n"
+                                  if _name == "nesterov" else "")
+    SKELETONS[_name] = _header + f'''
+
+class {_cls}:
+    """{_cls}, section {_section}: for every key, {_rule}.
+
+    update(params, grads) changes each array of params in place (params[key] -= ..., not
+    params[key] = ...). Anything kept between calls (velocities, sums) is kept per key.
+    """
+
+    def __init__(self, {_args}):
+{_assignments}
+
+    def update(self, params, grads):
+        raise NotImplementedError  # TODO
+'''
+
+SKELETONS["two_layer_net"] = '''import numpy as np
+
+# Your own layers, from the files beside this one.
+from affine import Affine
+from relu_layer import Relu
+from softmax_with_loss import SoftmaxWithLoss
+
+
+class TwoLayerNet:
+    """The book's chapter-5 network, section 5.7: Affine - Relu - Affine - SoftmaxWithLoss, from your layers.
+
+    params: W1 (input_size, hidden_size), b1 (hidden_size,), W2 (hidden_size, output_size),
+    b2 (output_size,); weights drawn as weight_init_std * N(0, 1) with
+    np.random.default_rng(seed), biases 0. The layers must use these very arrays, so that
+    an optimizer's in-place update of params trains the network.
+    predict(x): scores (N, output_size). loss(x, t): the batch-mean loss.
+    accuracy(x, t): the share of rows whose highest score is the label (t: labels or one-hot).
+    gradient(x, t): {"W1": ..., "b1": ..., "W2": ..., "b2": ...} by backpropagation.
+    """
+
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, seed=None):
+        raise NotImplementedError  # TODO
+
+    def predict(self, x):
+        raise NotImplementedError  # TODO
+
+    def loss(self, x, t):
+        raise NotImplementedError  # TODO
+
+    def accuracy(self, x, t):
+        raise NotImplementedError  # TODO
+
+    def gradient(self, x, t):
+        raise NotImplementedError  # TODO
+'''
+
+# What `scratchnet exercises solution two_layer_net` prints: the capstone written with the exercises' layers.
+CAPSTONE_SOLUTION = '''import numpy as np
+from affine import Affine
+from relu_layer import Relu
+from softmax_with_loss import SoftmaxWithLoss
+
+
+class TwoLayerNet:
+    """Affine - Relu - Affine - SoftmaxWithLoss (section 5.7); params are the arrays the layers use."""
+
+    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, seed=None):
+        rng = np.random.default_rng(seed)
+        self.params = {
+            "W1": weight_init_std * rng.standard_normal((input_size, hidden_size)), "b1": np.zeros(hidden_size),
+            "W2": weight_init_std * rng.standard_normal((hidden_size, output_size)), "b2": np.zeros(output_size),
+        }
+        self.layers = [Affine(self.params["W1"], self.params["b1"]), Relu(),
+                       Affine(self.params["W2"], self.params["b2"])]
+        self.last_layer = SoftmaxWithLoss()
+
+    def predict(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def loss(self, x, t):
+        return self.last_layer.forward(self.predict(x), t)
+
+    def accuracy(self, x, t):
+        labels = t.argmax(axis=1) if t.ndim == 2 else t
+        return float(np.mean(self.predict(x).argmax(axis=1) == labels))
+
+    def gradient(self, x, t):
+        self.loss(x, t)
+        dout = self.last_layer.backward(1.0)
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        first, second = self.layers[0], self.layers[2]
+        return {"W1": first.dW, "b1": first.db, "W2": second.dW, "b2": second.db}
+'''
