@@ -21,6 +21,9 @@ def wrong_shape(analytic, numerical, name):
         if _close(analytic.sum(axis=axis), numerical):
             return (f"{name} has shape {analytic.shape} but should be {numerical.shape}: sum it over the batch "
                     f"axis (axis=0).")
+    if numerical.ndim == 1 and analytic.ndim == 1:
+        return (f"{name} has shape {analytic.shape} but should be {numerical.shape}, one entry per output: summed "
+                f"over the wrong axis? Sum over the batch axis (axis=0).")
     if numerical.ndim == 1 and analytic.size == numerical.size and _close(analytic.reshape(numerical.shape), numerical):
         return f"{name} has the right values in the shape {analytic.shape}; it should be {numerical.shape}."
     return f"{name} has shape {analytic.shape}; it should have the shape of its parameter, {numerical.shape}."
@@ -60,6 +63,9 @@ def masked(analytic, numerical, name, x=None):
     right = np.isclose(analytic, numerical, rtol=1e-4, atol=1e-7 * max(1.0, np.abs(numerical).max(initial=0)))
     if right.all() or not right.any() or x is None or np.shape(x) != analytic.shape:
         return None
+    if np.array_equal(~right, x == 0):
+        return (f"{name} is wrong only where x is exactly 0: there the book's ReLU passes no gradient (its mask "
+                f"is x <= 0).")
     for mask, words in ((x > 0, "where x > 0"), (x <= 0, "where x <= 0"), (x >= 0, "where x >= 0"),
                         (x < 0, "where x < 0")):
         if np.array_equal(right, mask) or (mask.any() and right[mask].all() and not right[~mask].any()):

@@ -2,6 +2,7 @@
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 
 def plot_gradient_comparison(name, yours, numerical, title=None):
@@ -29,6 +30,8 @@ def plot_gradient_comparison(name, yours, numerical, title=None):
             fig.colorbar(image, ax=ax, shrink=0.85)
             ax.set_xlabel("column")
             ax.set_ylabel("row")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # entries are whole-numbered
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(f"{name}: {label}")
     fig.suptitle(title or f"the gradient of {name}")
     return fig
