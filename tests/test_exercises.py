@@ -70,7 +70,7 @@ MISTAKES = [
     ("sigmoid_layer", ("return dout * self.out * (1.0 - self.out)", "return -dout * self.out * (1.0 - self.out)"),
      "opposite sign"),
     ("sigmoid_layer", ("return dout * self.out * (1.0 - self.out)", "return dout * self.out"),
-     "the entries that differ most: x\\["),
+     "the entries that differ most: dx\\["),
     ("sigmoid_layer", ("return dout * self.out * (1.0 - self.out)", "return self.out * (1.0 - self.out)"),
      "it ignores dout"),
     ("sigmoid_layer", ("return dout * self.out * (1.0 - self.out)", "dout *= self.out * (1.0 - self.out)\n"
@@ -101,7 +101,8 @@ MISTAKES = [
                  "return 1.0 / (1.0 + np.exp(-x))"), "sigmoid overflows"),
     ("softmax", ("shifted = x - np.max(x, axis=-1, keepdims=True)", "shifted = x"), "softmax overflows"),
     ("cross_entropy_error", ("return -np.mean(np.log(picked + 1e-7), axis=-1)",
-                             "return -np.sum(np.log(picked + 1e-7), axis=-1)"), "gives wrong values"),
+                             "return -np.sum(np.log(picked + 1e-7), axis=-1)"),
+     "gives 8.68707; the right value is 1.73741"),
     ("mul_layer", ("return dout * self.y, dout * self.x", "return dout * self.x, dout * self.y"),
      r"expected \(dx, dy\) = \(2.2, 110.0\)"),
     ("numerical_diff", ("return (f(x + h) - f(x - h)) / (2 * h)", "return (f(x + h) - f(x)) / h"),

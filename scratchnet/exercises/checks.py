@@ -31,6 +31,8 @@ def _values_agree(yours, expected, what):
     if yours.shape != expected.shape:
         return f"{what}: expected shape {expected.shape}, got {yours.shape}"
     if not np.allclose(yours, expected, rtol=1e-9, atol=1e-12, equal_nan=False):
+        if yours.ndim == 0:
+            return f"{what} gives {float(yours):.6g}; the right value is {float(expected):.6g}"
         return f"{what} gives wrong values; " + largest_differences(yours, expected, "output")
     return None
 

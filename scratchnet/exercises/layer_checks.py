@@ -68,7 +68,7 @@ def check_layer(exercise, learner_class):
     if exercise.name == "relu_layer":
         # At exactly 0 a central difference sees half a slope; there the book's rule holds: no gradient.
         numerical_x[x == 0] = 0.0
-    rows = [("x", dx, numerical_x)]
+    rows = [("dx", dx, numerical_x)]
     for name, array in expected.params.items():
         yours = getattr(layer, GRAD_NAMES[name], None)
         if yours is None:
@@ -86,7 +86,7 @@ def check_layer(exercise, learner_class):
         ignores = _ignores_dout(learner_class, arguments, x, t, train, upstream)
         batch = len(x) if t is not None or exercise.name in ("affine", "batch_normalization") else None
         lines.append(ignores or "diagnosis: " + diagnose(wrong[1], wrong[2], wrong[0], batch_size=batch,
-                                                         x=x if wrong[0] == "x" else None))
+                                                         x=x if wrong[0] == "dx" else None))
         return Result(False, lines, wrong)
     extra = _behaviour(exercise, learner_class, arguments, x, t, train, upstream, rng)
     if extra:
