@@ -1,3 +1,4 @@
+# %%
 """Chapter 1.6: matplotlib: sin and cos on one plot, and MNIST digits shown as images.
 
 Book: "Deep Learning from Scratch", section 1.6 (matplotlib), figure 1-3: sin and cos
@@ -14,7 +15,7 @@ from scratchnet.plot.basics import plot_digits, plot_lines
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     x = np.arange(0, 6, 0.1)
     fig = plot_lines(x, {"sin": np.sin(x), "cos": np.cos(x)}, title="sin & cos", styles={"cos": {"linestyle": "--"}})
     run.save(fig, "ch01_sin_cos.png")
@@ -25,5 +26,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,3 +1,4 @@
+# %%
 """Chapter 2: AND, NAND and OR as one perceptron each, and XOR, which needs two layers.
 
 Book: "Deep Learning from Scratch", sections 2.3 (implementing perceptrons: AND with
@@ -13,7 +14,7 @@ from scratchnet.plot.basics import plot_gates
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     for gate in (AND, NAND, OR, XOR):
         rows = ", ".join(f"{x1}{x2} -> {y}" for (x1, x2), y in truth_table(gate))
         run.log(f"  {gate.__name__:<4} {rows}")
@@ -23,5 +24,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,3 +1,4 @@
+# %%
 """Chapter 3: the step, sigmoid and ReLU functions, and the forward pass of a 3-layer network.
 
 Book: "Deep Learning from Scratch", sections 3.2 (figures 3-6 step, 3-7 sigmoid, 3-8
@@ -27,7 +28,7 @@ def forward(network, x):
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     x = np.arange(-5.0, 5.0, 0.1)
     run.save(plot_lines(x, {"step": step_function(x), "sigmoid": sigmoid(x)}, title="step and sigmoid",
                         ylabel="h(x)", ylim=(-0.1, 1.1), styles={"step": {"linestyle": "--"}}),
@@ -38,5 +39,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,3 +1,4 @@
+# %%
 """Chapter 4.3: the numerical derivative and tangent lines; 4.4.2: the gradient of simpleNet.
 
 Book: "Deep Learning from Scratch", section 4.3.2 (figures 4-6 and 4-7): the numerical
@@ -28,7 +29,7 @@ def function_1(x):
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     x = np.arange(0.0, 20.0, 0.1)
     curves = {"f(x) = 0.01x² + 0.1x": function_1(x)}
     for point in (5, 10):
@@ -50,5 +51,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,3 +1,4 @@
+# %%
 """Chapter 4.4: the gradient as a field of arrows: -grad of x0^2 + x1^2 points to the minimum.
 
 Book: "Deep Learning from Scratch", section 4.4 (gradient), figure 4-9. Every arrow
@@ -13,7 +14,7 @@ from scratchnet.plot import plot_gradient_field
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     grid = np.arange(-2, 2.5, 0.25)  # the book's grid
     fig = plot_gradient_field(get_objective("sphere"), grid, grid,
                               title=r"$-\nabla f$ for $f(x_0, x_1) = x_0^2 + x_1^2$ (arrows in xy units)")
@@ -21,5 +22,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

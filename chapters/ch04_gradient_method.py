@@ -1,3 +1,4 @@
+# %%
 """Chapter 4.4.1: gradient descent from (-3, 4) with a good, a too-large and a too-small learning rate.
 
 Book: "Deep Learning from Scratch", section 4.4.1 (gradient method), figure 4-10. With
@@ -52,7 +53,7 @@ def draw_divergence(ax, exact, numerical):
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     sphere = get_objective("sphere")
 
     def f(x):
@@ -86,5 +87,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,3 +1,4 @@
+# %%
 """Chapter 5.7.3: gradient check of TwoLayerNet on 3 MNIST images (backprop vs central differences).
 
 Book: "Deep Learning from Scratch", section 5.7.3 (gradient check). Backpropagation is
@@ -18,7 +19,8 @@ from scratchnet.networks import TwoLayerNet
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv, flags={"--naive": "also run the book's loop and compare speed"})
+    run = ChapterRun(__doc__, globals().get("__file__"), argv,
+                     flags={"--naive": "also run the book's loop and compare speed"})
     compare_naive = run.args.naive
     (x_train, t_train), _ = load_mnist(normalize=True, one_hot_label=True)
     x_batch, t_batch = x_train[:3], t_train[:3]
@@ -44,5 +46,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

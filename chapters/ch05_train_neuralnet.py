@@ -1,3 +1,4 @@
+# %%
 """Chapter 5.7: TwoLayerNet (784-50-10) trained by backprop on MNIST; loss and accuracy curves.
 
 Book: "Deep Learning from Scratch", section 5.7.4 (training with backpropagation).
@@ -15,7 +16,7 @@ from scratchnet.plot import plot_training_curves
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     (x_train, t_train), (x_test, t_test) = load_mnist(normalize=True, one_hot_label=True)
     epochs = 4 if run.quick else 100
     batch_size, learning_rate = 100, 0.1
@@ -48,5 +49,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,3 +1,4 @@
+# %%
 """Chapter 6.3: batch normalization on vs off, for 16 initial weight scales.
 
 Book: "Deep Learning from Scratch", section 6.3.2, figure 6-19: a 6-layer ReLU network
@@ -33,7 +34,7 @@ def train_accuracy(weight_scale, use_batchnorm, data, epochs):
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     (x_train, t_train), (x_test, t_test) = load_mnist()
     data = (x_train[:1000], t_train[:1000], x_test, t_test)
     scales = np.logspace(0, -4, 4 if run.quick else 16)
@@ -54,5 +55,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,3 +1,4 @@
+# %%
 """Chapter 6.1: the bowl f(x, y) = x^2/20 + y^2 as a wireframe, a colored surface and contours.
 
 Book: "Deep Learning from Scratch", section 6.1.3 (weakness of SGD), figures 6-1 and
@@ -11,11 +12,12 @@ from scratchnet.plot import plot_surface_views
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     fig = plot_surface_views(get_objective("bowl"), n=30 if run.quick else 60)
     run.save(fig, "ch06_bowl.png")
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

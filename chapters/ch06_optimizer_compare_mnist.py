@@ -1,3 +1,4 @@
+# %%
 """Chapter 6.1.8: SGD, Momentum, Nesterov, AdaGrad, RMSprop and Adam training a 5-layer ReLU net on MNIST.
 
 Book: "Deep Learning from Scratch", section 6.1.8 (comparing update methods on MNIST),
@@ -18,7 +19,7 @@ OPTIMIZERS = ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam")
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     (x_train, t_train), (x_test, t_test) = load_mnist()
     epochs = 2 if run.quick else 64  # 64 epochs of 32 batches: 2,048 iterations, as in the book
     histories = {}
@@ -37,5 +38,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

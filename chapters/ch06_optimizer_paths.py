@@ -1,3 +1,4 @@
+# %%
 """Chapter 6.1.7: SGD, Momentum, AdaGrad and Adam (plus Nesterov, RMSprop) from (-7, 2) on the bowl.
 
 Book: "Deep Learning from Scratch", section 6.1.7 (which method to use), figure 6-8,
@@ -23,7 +24,7 @@ def optimizer_paths(rates, objective="bowl", start=START, steps=STEPS):
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     bowl = get_objective("bowl")
     four = optimizer_paths(BOOK_RATES)
     six = optimizer_paths({**BOOK_RATES, **MORE_RATES})
@@ -42,5 +43,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,3 +1,4 @@
+# %%
 """Chapter 6.1: the six optimizers racing on the bowl (animation), and Adam rolling down the 3D surface.
 
 Book: "Deep Learning from Scratch", section 6.1 (updating parameters). The still
@@ -16,7 +17,7 @@ RATES = {"SGD": 0.95, "Momentum": 0.1, "Nesterov": 0.1, "AdaGrad": 1.5, "RMSprop
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     bowl = get_objective("bowl")
     steps = 10 if run.quick else 40
     paths = {name: descend(get_optimizer(name, lr=lr), bowl, START, steps) for name, lr in RATES.items()}
@@ -28,5 +29,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,3 +1,4 @@
+# %%
 """Chapter 6.1: the six optimizers on harder ground: Rosenbrock's curved valley, Beale's plateaus, a saddle.
 
 Book: "Deep Learning from Scratch", section 6.1.7 says no optimizer wins everywhere.
@@ -23,7 +24,7 @@ SADDLE = {"start": (1.8, 1e-3), "steps": 40, "lr": 0.05}
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     rates = np.geomspace(1e-5, 3, 6 if run.quick else 24)
     for name, setting in TUNED.items():
         objective = get_objective(name)
@@ -52,5 +53,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,3 +1,4 @@
+# %%
 """Chapter 6.4: overfitting on 300 images, and two cures: weight decay and dropout.
 
 Book: "Deep Learning from Scratch", section 6.4, figures 6-20 to 6-23. A 7-layer ReLU
@@ -29,7 +30,7 @@ STYLES = {"train": {"color": "#1f77b4", "lw": 1.8}, "test": {"color": "#d62728",
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     (x_train, t_train), (x_test, t_test) = load_mnist()
     epochs = 3 if run.quick else 200
     panels = {}
@@ -46,5 +47,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,3 +1,4 @@
+# %%
 """Chapter 6.2: weight initialization: activation histograms (std 1, 0.01, Xavier, He) and its effect on training.
 
 Book: "Deep Learning from Scratch", section 6.2, figures 6-10 to 6-15. Pass 1,000
@@ -32,7 +33,7 @@ def hidden_activations(activation, weight_init_std, x, seed=0):
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     x = np.random.default_rng(0).standard_normal((1000, 100))
     sigmoid_rows = {f"{label}, sigmoid": hidden_activations("sigmoid", std, x) for label, std in SIGMOID_ROWS.items()}
     run.save(plot_activation_histograms(sigmoid_rows, title="sigmoid activations of 5 hidden layers, by initial "
@@ -59,5 +60,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,3 +1,4 @@
+# %%
 """Chapter 7.5: SimpleConvNet (conv 30 x 5x5 - ReLU - pool - affine 100 - ReLU - affine 10) trained on MNIST.
 
 Book: "Deep Learning from Scratch", section 7.5 (implementing a CNN), ch07/train_convnet.py:
@@ -18,7 +19,7 @@ from scratchnet.training import Trainer
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv, options={"--data": {
+    run = ChapterRun(__doc__, globals().get("__file__"), argv, options={"--data": {
         "choices": ["embedded", "full"], "default": "embedded",
         "help": "embedded: the 4,000 images in the package; full: all 60,000 (downloaded once)"}})
     (x_train, t_train), (x_test, t_test) = load_mnist(flatten=False, download=run.args.data == "full")
@@ -46,5 +47,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

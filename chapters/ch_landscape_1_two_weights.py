@@ -1,3 +1,4 @@
+# %%
 """Landscape 1: the loss over two weights of a 784-50-500-10 network, for 100 images and for all, with descent on it.
 
 Question: what does a loss landscape look like, and why does the number of images
@@ -48,7 +49,7 @@ def slice_vectors(network):
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     (x_train, t_train), _ = load_mnist(one_hot_label=True)
     if run.quick:
         x_train, t_train = x_train[:400], t_train[:400]
@@ -90,5 +91,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,3 +1,4 @@
+# %%
 """Landscape 2: loss and accuracy on the straight line from the initial to the trained weights.
 
 Question: is training a long walk through a rugged landscape? Goodfellow, Vinyals and
@@ -22,7 +23,8 @@ from scratchnet.training import Trainer
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv, flags={"--wide": "show a in [-1, 2] instead of [-0.5, 1.5]"})
+    run = ChapterRun(__doc__, globals().get("__file__"), argv,
+                     flags={"--wide": "show a in [-1, 2] instead of [-0.5, 1.5]"})
     wide = run.args.wide
     (x_train, t_train), (x_test, t_test) = load_mnist()
     network = MultiLayerNet(784, [100, 100], 10, weight_init_std="he", seed=0)
@@ -49,5 +51,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,3 +1,4 @@
+# %%
 """Landscape 3: the loss on a random plane through a trained minimum, unnormalized vs filter-normalized.
 
 Question: why do landscape pictures normalize their directions? Around the trained
@@ -21,7 +22,7 @@ from scratchnet.training import Trainer
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     (x_train, t_train), (x_test, t_test) = load_mnist()
     network = MultiLayerNet(784, [100, 100], 10, weight_init_std="he", seed=0)
     epochs = 2 if run.quick else 20
@@ -47,5 +48,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -1,3 +1,4 @@
+# %%
 """Landscape 4: the loss surface in the plane of a training trajectory, with the path descending to its minimum.
 
 Question: "I trained a network from scratch on MNIST; how do I see its loss landscape in
@@ -31,7 +32,7 @@ def padded(values, size, margin=0.25):
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     (x_train, t_train), (x_test, t_test) = load_mnist()
     epochs, size = (2, 9) if run.quick else (20, 41)
     network = MultiLayerNet(784, [128], 10, weight_init_std="he", seed=0)
@@ -75,5 +76,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

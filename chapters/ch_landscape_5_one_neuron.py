@@ -1,3 +1,4 @@
+# %%
 """Landscape 5: two weights, one neuron: the whole error surface of a 1-1-1 tanh network, and SGD on it.
 
 Question: what does the landscape look like when it can be drawn completely? With one
@@ -45,7 +46,7 @@ def train_per_epoch(network, x, y, epochs, batch_size=32, lr=0.01, seed=0):
 
 
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv)
+    run = ChapterRun(__doc__, globals().get("__file__"), argv)
     x, y = piecewise_regression(10000, seed=42)
     step = 0.2 if run.quick else 0.05
     weights_1, weights_2 = np.arange(-4, 4, step), np.arange(-2, 2, step)
@@ -73,5 +74,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

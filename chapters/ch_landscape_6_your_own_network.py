@@ -1,3 +1,4 @@
+# %%
 """Landscape 6: your own network: a plain-numpy MLP written by hand, its loss landscape and its path, in five lines.
 
 Question: "I've implemented a neural network from scratch on MNIST (784-128-10, ReLU,
@@ -83,8 +84,8 @@ def train(X, Y, epochs, lr=0.01, batch_size=64, record_every=10, seed=0):
 
 # ---- handing it to scratchnet ----------------------------------------------------------
 def main(argv=None):
-    run = ChapterRun(__doc__, __file__, argv, flags={"--generic": "evaluate the hand-written loss function at "
-                                                                  "every grid point instead of from_params"})
+    run = ChapterRun(__doc__, globals().get("__file__"), argv, flags={
+        "--generic": "evaluate the hand-written loss function at every grid point instead of from_params"})
     (x_train, t_train), (x_test, t_test) = load_mnist(one_hot_label=True)
     epochs, resolution, frames = (2, 9, 8) if run.quick else (20, 41, 64)
     began = time.perf_counter()
@@ -113,5 +114,6 @@ def main(argv=None):
     return run.finish()
 
 
+# %%
 if __name__ == "__main__":
     main()

@@ -4,13 +4,19 @@ Every chapter accepts ``--quick`` (small settings, for a fast look and for the t
 ``--show`` (open the figures in windows too), ``--out DIR`` and ``--no-cache``. Full runs
 write into the project's ``figures/``; quick runs write into ``build/quick-figures/``
 unless given ``--out``, so a quick look never overwrites the gallery. The output folder
-is checked before any work, so a run that cannot save stops at once with one line.
+is checked before any work, so a run that cannot save stops at once with one line. In a
+Jupyter notebook (a chapter opened with jupytext) the options come from the environment
+variable ``SCRATCHNET_CHAPTER_ARGS`` (``%env SCRATCHNET_CHAPTER_ARGS=--quick``), and every
+figure and animation is shown in the cell as well as saved.
 """
 
 import argparse
 import os
+import shlex
 import tempfile
 from pathlib import Path
+
+from scratchnet.progress import in_notebook
 
 
 class ChapterRun:
@@ -25,7 +31,9 @@ class ChapterRun:
 
     def __init__(self, doc, script, argv=None, flags=None, options=None):
         summary = (doc or "").strip().splitlines()[0] if doc else ""
-        project = Path(script).resolve().parent.parent
+        # A script passes its __file__; a notebook has none, and runs in the chapters folder itself.
+        script = Path(script) if script else Path.cwd() / "notebook.py"
+        project = script.resolve().parent.parent
         parser = argparse.ArgumentParser(prog=Path(script).name, description=summary)
         parser.add_argument("--quick", action="store_true",
                             help="small, fast settings; written to build/quick-figures/ unless --out is given")
@@ -37,6 +45,10 @@ class ChapterRun:
             parser.add_argument(flag, action="store_true", help=help_text)
         for option, settings in (options or {}).items():
             parser.add_argument(option, **settings)
+        self.notebook = in_notebook()
+        if argv is None and self.notebook:
+            # In Jupyter, sys.argv is the kernel's; a chapter's options come from this variable instead.
+            argv = shlex.split(os.environ.get("SCRATCHNET_CHAPTER_ARGS", ""))
         self.args = parser.parse_args(argv)
         self.quick, self.show = self.args.quick, self.args.show
         if self.args.out is not None:
@@ -52,9 +64,9 @@ class ChapterRun:
             self.log(f"  quick run: writing to {self.out} (the gallery in figures/ is left alone)")
         import matplotlib
 
-        if not self.show:
+        if not self.show and not self.notebook:  # a notebook keeps its inline backend
             matplotlib.use("Agg")
-        self.written = []
+        self.written, self.shown = [], []
 
     def cache_path(self, name):
         """Where to keep a computed grid (``out/.cache/name.npz``), or ``None`` with ``--no-cache`` or ``--quick``."""
@@ -71,6 +83,7 @@ class ChapterRun:
 
         path = save_figure(fig, self.out / name, dpi=dpi)
         self.written.append(path)
+        self.shown.append(fig)
         self.log(f"  wrote {path}")
         return path
 
@@ -80,12 +93,21 @@ class ChapterRun:
 
         path = save_animation(animation, self.out / name, **options)
         self.written.append(path)
+        self.shown.append(animation)
         self.log(f"  wrote {path}")
         return path
 
     def finish(self):
         import matplotlib
         import matplotlib.pyplot as plt
+
+        if self.notebook:  # each figure and animation once, in the cell: a picture, or a player
+            from IPython.display import HTML, display
+
+            for shown in self.shown:
+                display(HTML(shown.to_jshtml()) if hasattr(shown, "to_jshtml") else shown)
+            plt.close("all")
+            return list(self.written)
 
         if self.show:
             from scratchnet.plot.style import fit_on_screen

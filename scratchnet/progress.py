@@ -1,30 +1,60 @@
-"""A one-line progress bar for long work, drawn only on a terminal (quiet in pipes and CI)."""
+"""Progress of long work (training, loss grids): a tqdm bar on a terminal or in a notebook, quiet elsewhere.
+
+In Jupyter the bar is tqdm's notebook widget when ipywidgets is installed, and tqdm's text
+bar otherwise; in a pipe, a log file or CI nothing is drawn.
+"""
 
 import sys
-import time
+
+
+def in_notebook():
+    """Whether this runs in a Jupyter kernel (where a progress bar should render in the cell)."""
+    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def _notebook_bar(**options):
+    try:
+        import ipywidgets  # noqa: F401 - tqdm's notebook widget is built of these
+    except ImportError:  # the text bar, which a notebook shows as it updates
+        from tqdm import tqdm
+
+        return tqdm(file=sys.stdout, **options)
+    from tqdm.notebook import tqdm
+
+    return tqdm(**options)
 
 
 class ProgressBar:
-    """``update(done, note)`` redraws ``label [####....] done/total note`` at most ten times a second.
+    """``update(done, note)`` moves the bar to ``done`` of ``total``; ``finish(message)`` ends it with a line.
 
-    Drawn only when ``enabled`` and the stream is a terminal; ``finish(message)`` ends the line.
+    Drawn only when ``enabled`` and the output is a terminal or a notebook.
     """
 
-    def __init__(self, total, label="", enabled=True, stream=None, width=30):
-        self.total, self.label, self.width = max(int(total), 1), label, width
+    def __init__(self, total, label="", enabled=True, stream=None):
         self.stream = stream or sys.stdout
-        self.enabled = bool(enabled) and hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.last_draw = 0.0
+        notebook = in_notebook()
+        terminal = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.enabled = bool(enabled) and (notebook or terminal)
+        self.label, self.bar = label, None
+        if self.enabled:
+            options = {"total": max(int(total), 1), "desc": label, "leave": True,
+                       "bar_format": "{desc} [{bar:30}] {n_fmt}/{total_fmt} {postfix}"}
+            if notebook:
+                self.bar = _notebook_bar(**options)
+            else:
+                from tqdm import tqdm
+
+                self.bar = tqdm(file=self.stream, ascii=".#", mininterval=0.1, **options)
 
     def update(self, done, note=""):
-        if not self.enabled or (time.monotonic() - self.last_draw < 0.1 and done < self.total):
-            return
-        self.last_draw = time.monotonic()
-        filled = int(self.width * min(done, self.total) / self.total)
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total} {note}")
-        self.stream.flush()
+        if self.bar is not None:
+            self.bar.set_postfix_str(note, refresh=False)
+            self.bar.update(done - self.bar.n)
 
     def finish(self, message=""):
-        if self.enabled:
-            self.stream.write(f"\r{message or self.label}" + " " * (self.width + 30) + "\n")
-            self.stream.flush()
+        if self.bar is not None:
+            self.bar.set_description_str(message or self.label, refresh=False)
+            self.bar.set_postfix_str("", refresh=False)
+            self.bar.close()
+            self.bar = None

@@ -145,7 +145,7 @@ def test_progress_bar_on_a_terminal_and_quiet_otherwise(small_mnist, monkeypatch
     monkeypatch.setattr("sys.stdout", terminal)
     Trainer(TwoLayerNet(784, 5, 10, seed=0), SGD(), *small_mnist, epochs=2, batch_size=100).fit()
     text = terminal.getvalue()
-    assert "epoch 1/2 [" in text and "6/6 loss" in text and "epoch 2/2: train acc" in text
+    assert "epoch 1/2 [" in text and "] 6/6" in text and "epoch 2/2: train acc" in text
     monkeypatch.undo()
     Trainer(TwoLayerNet(784, 5, 10, seed=0), SGD(), *small_mnist, epochs=1, batch_size=100).fit()
     assert capsys.readouterr().out == ""  # not a terminal: quiet

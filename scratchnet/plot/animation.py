@@ -9,10 +9,10 @@ new artist; every later snap holds only that frame's paths, points and text.
 import matplotlib.pyplot as plt
 import numpy as np
 from celluloid import Camera
-from matplotlib.animation import ArtistAnimation
 
 from scratchnet.objectives import get_objective
 from scratchnet.plot.contours import draw_contours
+from scratchnet.plot.notebook import Animation, builder
 from scratchnet.plot.style import SURFACE_MAP, color_for
 
 
@@ -48,6 +48,7 @@ def _check_paths(paths):
             raise ValueError(f"paths[{label!r}]: expected an array of shape (steps + 1, 2), got {path.shape}")
 
 
+@builder
 def animate_race(objective, paths, frames=None, interval=80, title=None):
     """All ``paths`` (label -> ``(steps + 1, 2)``) moving together over the contours.
 
@@ -77,9 +78,10 @@ def animate_race(objective, paths, frames=None, interval=80, title=None):
         ax.text(0.02, 0.96, f"step {step}", transform=ax.transAxes, fontsize=11, va="top",
                 bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85})
         snapshots.append(camera.snap())
-    return ArtistAnimation(fig, snapshots, interval=interval, blit=False)
+    return Animation(fig, snapshots, interval=interval, blit=False)
 
 
+@builder
 def animate_surface_descent(objective, path, label="descent", frames=None, interval=80, n=60, title=None,
                             elev=40, azim=-65, xlim=None, ylim=None):
     """A ball rolling down the 3D surface (window ``xlim`` x ``ylim``) along ``path``, leaving its trail.
@@ -113,4 +115,4 @@ def animate_surface_descent(objective, path, label="descent", frames=None, inter
         ax.text2D(0.02, 0.95, f"step {step}: f = {values[step]:.3g}", transform=ax.transAxes, fontsize=11,
                   bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85})
         snapshots.append(camera.snap())
-    return ArtistAnimation(fig, snapshots, interval=interval, blit=False)
+    return Animation(fig, snapshots, interval=interval, blit=False)

@@ -3,9 +3,11 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
+from scratchnet.plot.notebook import builder
 from scratchnet.plot.style import FALLBACK_COLORS
 
 
+@builder
 def plot_lines(x, curves, title=None, xlabel="x", ylabel="y", styles=None, ylim=None):
     """One axes with a line per entry of ``curves`` (label -> values at ``x``), and a legend.
 
@@ -30,6 +32,7 @@ def plot_lines(x, curves, title=None, xlabel="x", ylabel="y", styles=None, ylim=
     return fig
 
 
+@builder
 def plot_digits(images, labels, predicted=None, ncols=10, title=None):
     """A grid of 28 x 28 digits, each titled with its label (and, given ``predicted``, the prediction).
 
@@ -62,6 +65,7 @@ def plot_digits(images, labels, predicted=None, ncols=10, title=None):
     return fig
 
 
+@builder
 def plot_gates(gates, two_layer=None, n=201):
     r"""One panel per perceptron gate: its line :math:`w \cdot x + b = 0`, the region it calls 1, the four inputs.
 

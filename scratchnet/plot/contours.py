@@ -4,6 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from scratchnet.objectives import get_objective
+from scratchnet.plot.notebook import builder
 from scratchnet.plot.style import CONTOUR_FILL, color_for, contour_levels
 
 
@@ -32,6 +33,7 @@ def draw_path(ax, path, label, color, markers=True):
     ax.plot(*path[-1], "o", ms=7, color=color, mec="black", mew=0.8, zorder=4)
 
 
+@builder
 def plot_gradient_field(objective, xs, ys, title=None):
     r"""Arrows of :math:`-\nabla f` on the grid ``xs`` x ``ys``, in xy units.
 
@@ -57,6 +59,7 @@ def plot_gradient_field(objective, xs, ys, title=None):
     return fig
 
 
+@builder
 def plot_descent_paths(objective, paths, title=None, ax=None, markers=True, legend=True):
     """Each path of ``paths`` (label -> array ``(steps + 1, 2)``) over the contour map."""
     objective = get_objective(objective)  # a name ("bowl") or an Objective
@@ -70,6 +73,7 @@ def plot_descent_paths(objective, paths, title=None, ax=None, markers=True, lege
     return fig
 
 
+@builder
 def plot_optimizer_grid(objective, paths, ncols=2, title=None, markers=True):
     """One panel per optimizer (``paths``: name -> path), each over the same contours."""
     objective = get_objective(objective)  # a name ("bowl") or an Objective

@@ -4,6 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from scratchnet.plot.notebook import builder
 from scratchnet.plot.style import accuracy_axis, color_for, linestyle_for
 
 
@@ -20,6 +21,7 @@ def moving_average(values, window):
     return (cumulative[window:] - cumulative[:-window]) / window
 
 
+@builder
 def plot_training_curves(loss_history, train_acc, test_acc, iterations_per_epoch, title=None,
                          smooth_window=None, first_epoch=0):
     """Two panels: the mini-batch loss per iteration, and train/test accuracy per epoch.
@@ -62,6 +64,7 @@ def plot_training_curves(loss_history, train_acc, test_acc, iterations_per_epoch
     return fig
 
 
+@builder
 def plot_history_comparison(histories, title=None, smooth_window=20, loss_ylim=None, show_train_acc=False,
                             log_loss=False):
     """Runs side by side: smoothed training loss per iteration, and accuracy per epoch.
@@ -105,6 +108,7 @@ def plot_history_comparison(histories, title=None, smooth_window=20, loss_ylim=N
     return fig
 
 
+@builder
 def plot_accuracy_panels(panels, ncols=4, title=None, styles=None):
     """One small panel per entry of ``panels`` (title -> {label: accuracies per epoch}).
 

@@ -4,7 +4,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from scratchnet.plot.notebook import builder
 
+
+@builder
 def plot_gradient_comparison(name, yours, numerical, title=None):
     """Three panels for the parameter ``name``: your gradient, the numerical one, yours minus numerical.
 

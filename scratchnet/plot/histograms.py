@@ -3,7 +3,10 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
+from scratchnet.plot.notebook import builder
 
+
+@builder
 def plot_activation_histograms(rows, bins=30, value_range=(0, 1), title=None, drop_zeros=False):
     """A grid: one row per setting, one column per hidden layer.
 

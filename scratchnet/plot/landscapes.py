@@ -9,11 +9,11 @@ import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.animation import ArtistAnimation
 from matplotlib.colors import LogNorm
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from scratchnet.plot.animation import frame_steps, start_camera
+from scratchnet.plot.notebook import Animation, builder
 from scratchnet.plot.style import FALLBACK_COLORS, accuracy_axis
 
 PATH_COLORS = ["#d62728", "#ff7f0e", "#7b3294", "#1f77b4"]
@@ -98,6 +98,7 @@ def tidy_3d_ticks(ax, bins=5):
         axis.set_major_locator(FixedLocator(ticks))
 
 
+@builder
 def plot_surfaces(panels, cmap="viridis", xlabel="alpha", ylabel="beta", zlabel="loss", title=None,
                   elev=30, azim=-60):
     """3D surfaces side by side; ``panels`` maps a title to ``(alphas, betas, Z)``."""
@@ -117,6 +118,7 @@ def plot_surfaces(panels, cmap="viridis", xlabel="alpha", ylabel="beta", zlabel=
     return fig
 
 
+@builder
 def plot_landscape(alphas, betas, Z, path=None, path_heights=None, cmap="viridis", xlabel="alpha",
                    ylabel="beta", title=None, path_label="path", note=None, elev=35, azim=-60):
     """Contour map and 3D surface of one grid, with an optional path drawn on both.
@@ -157,6 +159,7 @@ def plot_landscape(alphas, betas, Z, path=None, path_heights=None, cmap="viridis
     return fig
 
 
+@builder
 def plot_interpolation(alphas, losses, accuracies=None, title=None, markers=(0.0, 1.0),
                        marker_labels=("initial", "trained")):
     r"""Loss (log scale) and accuracy along :math:`\theta(a) = (1 - a)\,\theta_0 + a\,\theta_1`.
@@ -191,6 +194,7 @@ def plot_interpolation(alphas, losses, accuracies=None, title=None, markers=(0.0
     return fig
 
 
+@builder
 def animate_landscape_descent(alphas, betas, Z, paths, heights, cmap="viridis", frames=None, interval=100,
                               xlabel="alpha", ylabel="beta", title=None, elev=35, azim=-60, step_name="step",
                               step_labels=None):
@@ -241,9 +245,10 @@ def animate_landscape_descent(alphas, betas, Z, paths, heights, cmap="viridis", 
         ax_contour.text(0.02, 0.96, f"{step_name} {shown}", transform=ax_contour.transAxes, va="top",
                         bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85})
         snapshots.append(camera.snap())
-    return ArtistAnimation(fig, snapshots, interval=interval, blit=False)
+    return Animation(fig, snapshots, interval=interval, blit=False)
 
 
+@builder
 def plot_landscape_rows(panels, cmap="viridis", xlabel="alpha", ylabel="beta", title=None, elev=35, azim=-60):
     """One row per grid (``panels``: title -> ``(alphas, betas, Z)``): its contour map beside its surface."""
     if not panels:

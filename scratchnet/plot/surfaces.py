@@ -5,9 +5,11 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from scratchnet.objectives import get_objective
+from scratchnet.plot.notebook import builder
 from scratchnet.plot.style import SURFACE_MAP, color_for, contour_levels
 
 
+@builder
 def plot_surface_views(objective, n=60, title=None):
     """Three panels: wireframe, colored surface with colorbar, and contour lines (book fig. 6-1, 6-2)."""
     objective = get_objective(objective)  # a name ("bowl") or an Objective
@@ -48,6 +50,7 @@ def _draw_path_on_surface(ax, objective, path, label, color, lift):
     ax.scatter(*path[-1], heights[-1], color=color, s=45, edgecolor="black", depthshade=False, zorder=11)
 
 
+@builder
 def plot_surface_paths(objective, paths, n=60, title=None, elev=40, azim=-65, xlim=None, ylim=None,
                        separate=False, ncols=2):
     """The surface (translucent) over the window ``xlim`` x ``ylim``, each path drawn on it at height f(path).

@@ -1,6 +1,7 @@
 """Figures of a :class:`~scratchnet.landscape.TrajectoryLandscape`: the training path on its loss surface."""
 
 from scratchnet.plot.landscapes import animate_landscape_descent, plot_landscape
+from scratchnet.plot.notebook import builder
 
 NOTE = ("The path's heights are the loss at its projections onto this plane, so that it lies on the surface; "
         "they differ from the training loss where the recorded points lie off the plane.")
@@ -13,6 +14,7 @@ def _check_result(result):
                              f"got {type(result).__name__}")
 
 
+@builder
 def plot_trajectory_landscape(result, title=None, path_label="training path", cmap="viridis", note=NOTE):
     """Contour map and 3D surface of the loss over the path's plane, with the path on both.
 
@@ -25,6 +27,7 @@ def plot_trajectory_landscape(result, title=None, path_label="training path", cm
                           title=title or "loss on the PCA plane of the training path", **result.axis_labels)
 
 
+@builder
 def animate_trajectory_landscape(result, frames=64, step_labels=None, step_name="step", label="training path",
                                  title=None, cmap="viridis", interval=100):
     """The point descending the surface and the contour map, frame by frame (a celluloid Animation).

@@ -1,0 +1,65 @@
+"""Chapters opened as notebooks (jupytext reads the scripts' # %% cells) and run by a real Jupyter kernel."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+jupytext = pytest.importorskip("jupytext", reason="the notebook extra is part of the test extras")
+from nbclient import NotebookClient  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_as_notebook(script, tmp_path, monkeypatch):
+    notebook = jupytext.read(ROOT / "chapters" / script)
+    monkeypatch.setenv("SCRATCHNET_CHAPTER_ARGS", f"--quick --out {tmp_path}")
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    NotebookClient(notebook, timeout=240, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}},
+                   allow_errors=True).execute()
+    return [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])]
+
+
+@pytest.mark.slow
+def test_a_chapter_with_figures_shows_each_once_in_its_notebook(tmp_path, monkeypatch):
+    outputs = run_as_notebook("ch04_gradient_method.py", tmp_path, monkeypatch)
+    assert not [o for o in outputs if o.output_type == "error"], [o.get("evalue") for o in outputs]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 1  # shown once, not again by the inline backend
+    assert (tmp_path / "ch04_gradient_method.png").is_file()
+    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "lr 10, 100 steps of the numerical gradient: [-2.58983747e+13 -1.29524862e+12]" in text
+
+
+@pytest.mark.slow
+def test_a_chapter_with_animations_plays_them_in_its_notebook(tmp_path, monkeypatch):
+    outputs = run_as_notebook("ch06_optimizer_race.py", tmp_path, monkeypatch)
+    assert not [o for o in outputs if o.output_type == "error"], [o.get("evalue") for o in outputs]
+    players = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    assert len(players) == 2 and all("<script" in html and "anim" in html.lower() for html in players)
+    assert not [o for o in outputs if "image/png" in o.get("data", {})]  # no static picture beside the player
+    assert sorted(p.suffix for p in tmp_path.iterdir() if p.is_file()) in ([".gif", ".gif"], [".mp4", ".mp4"])
+
+
+def test_progress_renders_in_a_notebook_and_not_in_a_pipe(monkeypatch):
+    import io
+    import sys
+    import types
+
+    from scratchnet.progress import ProgressBar, in_notebook
+
+    assert not in_notebook()
+    assert not ProgressBar(3, "quiet", stream=io.StringIO()).enabled  # a pipe: nothing drawn
+    shell_class = type("ZMQInteractiveShell", (), {})
+    fake = types.SimpleNamespace(get_ipython=lambda: shell_class())
+    monkeypatch.setitem(sys.modules, "IPython", fake)
+    assert in_notebook()
+    captured = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", captured)
+    bar = ProgressBar(3, "in a notebook", stream=io.StringIO())
+    assert bar.enabled
+    for done in (1, 2, 3):
+        bar.update(done, "working")
+    bar.finish("in a notebook: done")
+    assert "in a notebook: done" in captured.getvalue() and "3/3" in captured.getvalue()
+    assert os.environ.get("SCRATCHNET_CHAPTER_ARGS") is None
