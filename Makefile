@@ -5,14 +5,14 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: figures quick-figures test lint bench clean
+.PHONY: figures quick-figures test lint bench browser-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "scratchnet needs Python 3.10 or newer; this is " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[interactive]"
 	touch $@
 
 $(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
@@ -38,6 +38,13 @@ bench: $(VENV)/.installed
 	done; \
 	if [ -n "$$missed" ]; then echo "== targets missed by:$$missed"; exit 1; fi; \
 	echo "== every benchmark met its targets"
+
+# Opens interactive pages in headless Chromium (Debian's package; installed here when missing) and checks
+# that the WebGL surface and the path were drawn. Not part of `make test`: it needs a browser.
+browser-check: $(VENV)/.installed-test
+	@command -v chromium >/dev/null || (apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		{ echo "browser-check: needs Chromium (apt-get install chromium)"; exit 1; })
+	$(BIN)/python tests/browser_check.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis

@@ -8,13 +8,16 @@ points across the valley, not along it toward the minimum: the trouble for plain
 
 from scratchnet.chapter import ChapterRun
 from scratchnet.objectives import get_objective
-from scratchnet.plot import plot_surface_views
+from scratchnet.plot import interactive, plot_surface_views
 
 
 def main(argv=None):
     run = ChapterRun(__doc__, globals().get("__file__"), argv)
     fig = plot_surface_views(get_objective("bowl"), n=30 if run.quick else 60)
     run.save(fig, "ch06_bowl.png")
+    bowl = get_objective("bowl")
+    run.save_page("ch06_bowl", interactive.objective_paths_figure, bowl, {}, n=40 if run.quick else 80,
+                  title="the bowl f(x, y) = x²/20 + y²: drag to rotate")
     return run.finish()
 
 

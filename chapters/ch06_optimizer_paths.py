@@ -11,7 +11,7 @@ optimizers on one map, and the same paths on the 3D surface.
 from scratchnet.chapter import ChapterRun
 from scratchnet.objectives import descend, get_objective
 from scratchnet.optimizers import get_optimizer
-from scratchnet.plot import plot_descent_paths, plot_optimizer_grid, plot_surface_paths
+from scratchnet.plot import interactive, plot_descent_paths, plot_optimizer_grid, plot_surface_paths
 
 START, STEPS = (-7.0, 2.0), 30
 BOOK_RATES = {"SGD": 0.95, "Momentum": 0.1, "AdaGrad": 1.5, "Adam": 0.3}
@@ -37,6 +37,8 @@ def main(argv=None):
              "ch06_optimizer_paths_six.png")
     run.save(plot_descent_paths(bowl, six, title=f"six optimizers on one map: {bowl.formula}"),
              "ch06_optimizer_paths_overlay.png")
+    run.save_page("ch06_optimizer_paths_3d", interactive.objective_paths_figure, bowl, six, ylim=(-3, 3),
+                  title="six optimizers on the bowl: drag to rotate, hover for the values")
     run.save(plot_surface_paths(bowl, four, ylim=(-3, 3), separate=True,
                                 title=f"the same four paths on the surface of {bowl.formula}"),
              "ch06_optimizer_paths_3d.png")

@@ -22,7 +22,7 @@ from scratchnet.landscape import WeightSlice, loss_grid, params_to_vector
 from scratchnet.networks import build_network
 from scratchnet.objectives import descend
 from scratchnet.optimizers import SGD
-from scratchnet.plot import animate_landscape_descent, plot_surfaces
+from scratchnet.plot import animate_landscape_descent, interactive, plot_surfaces
 
 FIRST, SECOND = ("W3", (250, 5)), ("W3", (251, 5))
 STARTS = [(-9.0, 15.0), (-10.1, 15.0), (-11.0, 15.0)]
@@ -88,6 +88,10 @@ def main(argv=None):
         xlabel="W3[250, 5]", ylabel="W3[251, 5]", elev=35, azim=-125, frames=8 if run.quick else None,
         title=f"gradient descent on two weights (lr 10), loss over {len(x_train)} images")
     run.save_animation(animation, "landscape_two_weights_descent", fps=8)
+    run.save_page("landscape_two_weights", interactive.surface_figure, alphas, betas,
+                  grids[f"N = {len(x_train)} images"][2], paths, heights, colorscale="Earth",
+                  title=f"the loss over two weights, {len(x_train)} images, and descent on them (lr 10)",
+                  xlabel="W3[250, 5]", ylabel="W3[251, 5]")
     return run.finish()
 
 

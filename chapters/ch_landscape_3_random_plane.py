@@ -17,7 +17,7 @@ from scratchnet.datasets import load_mnist
 from scratchnet.landscape import loss_grid, params_to_vector, random_direction
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import Adam
-from scratchnet.plot import plot_landscape_rows
+from scratchnet.plot import interactive, plot_landscape_rows
 from scratchnet.training import Trainer
 
 
@@ -45,6 +45,10 @@ def main(argv=None):
                               title=f"the loss around a trained 784-100-100-10 network, over {n} training images "
                                     f"(|theta| = {np.linalg.norm(center):.1f})")
     run.save(fig, "landscape_random_plane.png")
+    alphas, betas, Z = panels["filter-normalized directions"]
+    run.save_page("landscape_random_plane", interactive.surface_figure, alphas, betas, Z,
+                  title="filter-normalized random plane through the trained weights",
+                  xlabel="alpha (direction 1)", ylabel="beta (direction 2)")
     return run.finish()
 
 

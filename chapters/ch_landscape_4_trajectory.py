@@ -18,7 +18,7 @@ from scratchnet.datasets import load_mnist
 from scratchnet.landscape import loss_grid, loss_points, pca_directions, project
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import SGD
-from scratchnet.plot import animate_landscape_descent, plot_landscape, plot_training_curves
+from scratchnet.plot import animate_landscape_descent, interactive, plot_landscape, plot_training_curves
 from scratchnet.training import Trainer, TrajectoryRecorder
 
 NOTE = ("The path's heights are the loss at its projections onto this plane, so that it lies on the surface; "
@@ -73,6 +73,9 @@ def main(argv=None):
                                           title="SGD descending the loss surface (PCA plane of its own path)",
                                           **labels)
     run.save_animation(animation, "landscape_trajectory_descent", fps=8)
+    run.save_page("landscape_trajectory_descent", interactive.descent_animation, alphas, betas, Z, coordinates,
+                  heights, label="SGD", frames=None if run.quick else 64,
+                  title="SGD on the PCA plane of its own path: play, pause, rotate", **labels)
     return run.finish()
 
 

@@ -22,7 +22,7 @@ from scratchnet.datasets import piecewise_regression
 from scratchnet.landscape import loss_grid, params_to_vector
 from scratchnet.networks import build_network
 from scratchnet.optimizers import SGD
-from scratchnet.plot import animate_landscape_descent, plot_landscape
+from scratchnet.plot import animate_landscape_descent, interactive, plot_landscape
 
 START = (-1.0, -1.0)
 
@@ -71,6 +71,9 @@ def main(argv=None):
     animation = animate_landscape_descent(weights_1, weights_2, Z, {"SGD": path}, {"SGD": heights}, step_name="epoch",
                                           title="SGD on the two weights of a 1-1-1 tanh network", **labels)
     run.save_animation(animation, "landscape_one_neuron_descent", fps=4)
+    run.save_page("landscape_one_neuron_descent", interactive.descent_animation, weights_1, weights_2, Z, path,
+                  heights, label="SGD", title="SGD on y = W2 tanh(W1 x): play, pause, rotate",
+                  xlabel=labels["xlabel"], ylabel=labels["ylabel"])
     return run.finish()
 
 

@@ -22,7 +22,7 @@ from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.landscape import trajectory_landscape
 from scratchnet.networks import from_params
-from scratchnet.plot import animate_trajectory_landscape, plot_trajectory_landscape
+from scratchnet.plot import animate_trajectory_landscape, interactive, plot_trajectory_landscape
 
 
 # ---- a network written by hand: nothing below uses scratchnet --------------------------
@@ -111,6 +111,7 @@ def main(argv=None):
     animation = animate_trajectory_landscape(result, frames=frames, step_labels=steps, step_name="mini-batch",
                                              title="your own network descending its loss surface")
     run.save_animation(animation, "landscape_your_own_network_descent", fps=8)
+    run.save_page("landscape_your_own_network", interactive.trajectory_figure, result, title=title)
     return run.finish()
 
 

@@ -97,6 +97,26 @@ class ChapterRun:
         self.log(f"  wrote {path}")
         return path
 
+    def save_page(self, name, build, *args, **kwargs):
+        """Write ``out/name.html``, the interactive page of ``build(*args, **kwargs)`` (a plotly figure).
+
+        Without plotly the page is skipped, with one line saying how to get it; nothing else
+        depends on it.
+        """
+        from scratchnet.plot import interactive
+
+        try:
+            figure = build(*args, **kwargs)
+        except ImportError as error:
+            if not getattr(self, "_said_no_plotly", False):
+                self.log(f"  no interactive pages: {error}")
+                self._said_no_plotly = True
+            return None
+        path = interactive.write_page(figure, self.out / name)
+        self.written.append(path)
+        self.log(f"  wrote {path} (open it in a browser: rotate, zoom, hover)")
+        return path
+
     def finish(self):
         import matplotlib
         import matplotlib.pyplot as plt

@@ -1,0 +1,83 @@
+"""The interactive pages' data: the surface is the grid, the paths are the paths, the frames are the steps."""
+
+import sys
+
+import numpy as np
+import pytest
+
+pytest.importorskip("plotly", reason="plotly is in the test extras")
+from scratchnet.plot import interactive  # noqa: E402
+
+ALPHAS, BETAS = np.linspace(-1, 1, 5), np.linspace(0, 2, 4)
+Z = np.add.outer(BETAS**2, ALPHAS) + 3.0
+PATH = np.array([[0.9, 1.8], [0.4, 1.1], [0.0, 0.2]])
+HEIGHTS = np.array([5.0, 4.0, 3.2])
+
+
+def test_surface_is_the_grid_and_the_path_lies_on_it():
+    figure = interactive.surface_figure(ALPHAS, BETAS, Z, {"SGD": PATH}, {"SGD": HEIGHTS}, xlabel="a", ylabel="b")
+    surface, path = figure.data
+    np.testing.assert_array_equal(surface.z, Z)
+    np.testing.assert_array_equal(surface.x, ALPHAS)
+    np.testing.assert_array_equal(surface.y, BETAS)
+    np.testing.assert_array_equal(np.stack([path.x, path.y], axis=1), PATH)  # every point
+    lift = np.asarray(path.z) - HEIGHTS
+    assert np.allclose(lift, lift[0]) and 0 < lift[0] < 0.05 * np.ptp(Z)
+    assert "a %{x" in surface.hovertemplate and "loss %{z" in surface.hovertemplate
+    assert figure.layout.scene.xaxis.title.text == "a"
+    with pytest.raises(ValueError, match=r"Z: expected shape .* = \(4, 5\), got \(5, 4\)"):
+        interactive.surface_figure(ALPHAS, BETAS, Z.T)
+
+
+def test_descent_animation_has_a_frame_per_step_play_and_a_slider():
+    path = np.linspace([0.9, 1.8], [0.0, 0.2], 12)
+    heights = np.linspace(5, 3, 12)
+    figure = interactive.descent_animation(ALPHAS, BETAS, Z, path, heights)
+    assert len(figure.frames) == 12 and [frame.name for frame in figure.frames] == [str(k) for k in range(12)]
+    last = figure.frames[-1].data[0]
+    np.testing.assert_array_equal(np.stack([last.x, last.y], axis=1), path)
+    assert len(figure.frames[3].data[0].x) == 4  # the trail up to step 3
+    assert [button.label for button in figure.layout.updatemenus[0].buttons] == ["play", "pause"]
+    assert len(figure.layout.sliders[0].steps) == 12
+    assert len(interactive.descent_animation(ALPHAS, BETAS, Z, path, heights, frames=4).frames) == 4
+
+
+def test_optimizer_paths_on_a_named_objective():
+    from scratchnet.objectives import get_objective
+
+    paths = {"SGD": np.array([[-7.0, 2.0], [-6.0, 1.0]]), "Adam": np.array([[-7.0, 2.0], [-6.7, 1.7]])}
+    figure = interactive.objective_paths_figure("bowl", paths, n=20)
+    assert [trace.name for trace in figure.data[1:]] == ["SGD", "Adam"]
+    bowl = get_objective("bowl")
+    X, Y, expected = bowl.grid(20)
+    np.testing.assert_allclose(figure.data[0].z, expected)
+    lift = np.asarray(figure.data[1].z) - bowl(paths["SGD"][:, 0], paths["SGD"][:, 1])
+    assert np.allclose(lift, lift[0]) and lift[0] > 0
+
+
+def test_pages_work_offline_with_one_shared_script(tmp_path):
+    figure = interactive.surface_figure(ALPHAS, BETAS, Z)
+    first = interactive.write_page(figure, tmp_path / "a")
+    second = interactive.write_page(figure, tmp_path / "b.html")
+    assert (first.name, second.name) == ("a.html", "b.html")
+    script = tmp_path / interactive.PLOTLY_JS
+    assert script.stat().st_size > 1_000_000  # plotly's JavaScript, once
+    for page in (first, second):
+        html = page.read_text()
+        assert 'src="plotly.min.js"' in html and "cdn.plot.ly" not in html and len(html) < 200_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.html", "plotly.min.js"]
+
+
+def test_without_plotly_a_page_is_a_clear_message(monkeypatch, tmp_path, capsys):
+    from scratchnet.chapter import ChapterRun
+
+    monkeypatch.setitem(sys.modules, "plotly", None)
+    monkeypatch.setitem(sys.modules, "plotly.graph_objects", None)
+    with pytest.raises(ImportError, match=r'interactive pages need plotly: pip install "scratchnet\[interactive\]"'):
+        interactive.surface_figure(ALPHAS, BETAS, Z)
+    run = ChapterRun("demo", tmp_path / "chapters" / "ch99.py", ["--out", str(tmp_path / "out")])
+    assert run.save_page("page", interactive.surface_figure, ALPHAS, BETAS, Z) is None
+    assert run.save_page("again", interactive.surface_figure, ALPHAS, BETAS, Z) is None
+    out = capsys.readouterr().out
+    assert out.count("no interactive pages: interactive pages need plotly") == 1  # said once
+    assert not (tmp_path / "out" / "page.html").exists()
