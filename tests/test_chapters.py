@@ -73,7 +73,9 @@ def test_chapters_are_found_from_the_project_folder(monkeypatch):
     assert cli.find_chapters() == ROOT / "chapters"
 
 
-# What each chapter writes in quick mode; animations are .mp4 with ffmpeg, .gif without.
+# What each chapter writes in quick mode; animations are .mp4 with ffmpeg, .gif without; 3D figures also
+# get an interactive page, with plotly's script written once beside the pages.
+MOVIE, PLOTLY = ".[gm][ip][f4]", "plotly.min.js"
 EXPECTED = {
     "ch01_matplotlib": ["ch01_sin_cos.png", "ch01_mnist_digits.png"],
     "ch02_perceptron": ["ch02_perceptron.png"],
@@ -83,10 +85,12 @@ EXPECTED = {
     "ch04_gradient_method": ["ch04_gradient_method.png"],
     "ch05_gradient_check": [],
     "ch05_train_neuralnet": ["ch05_train_neuralnet.png"],
-    "ch06_bowl": ["ch06_bowl.png"],
+    "ch06_bowl": ["ch06_bowl.png", "ch06_bowl.html", PLOTLY],
     "ch06_optimizer_paths": ["ch06_optimizer_paths.png", "ch06_optimizer_paths_six.png",
-                             "ch06_optimizer_paths_overlay.png", "ch06_optimizer_paths_3d.png"],
-    "ch06_optimizer_race": ["ch06_optimizer_race.*", "ch06_surface_descent.*"],
+                             "ch06_optimizer_paths_overlay.png", "ch06_optimizer_paths_3d.png",
+                             "ch06_optimizer_paths_3d.html", PLOTLY],
+    "ch06_optimizer_race": ["ch06_optimizer_race" + MOVIE, "ch06_surface_descent" + MOVIE, "ch06_surface_descent.html",
+                            PLOTLY],
     "ch06_other_landscapes": ["ch06_landscape_rosenbrock.png", "ch06_landscape_beale.png",
                               "ch06_landscape_saddle.png"],
     "ch06_optimizer_compare_mnist": ["ch06_optimizer_compare_mnist.png"],
@@ -94,13 +98,17 @@ EXPECTED = {
     "ch06_batch_norm": ["ch06_batch_norm.png"],
     "ch06_overfitting": ["ch06_overfitting.png"],
     "ch07_train_convnet": ["ch07_train_convnet.png"],
-    "ch_landscape_1_two_weights": ["landscape_two_weights.png", "landscape_two_weights_descent.*"],
+    "ch_landscape_1_two_weights": ["landscape_two_weights.png", "landscape_two_weights_descent" + MOVIE,
+                                   "landscape_two_weights.html", PLOTLY],
     "ch_landscape_2_interpolation": ["landscape_interpolation.png"],
-    "ch_landscape_3_random_plane": ["landscape_random_plane.png"],
+    "ch_landscape_3_random_plane": ["landscape_random_plane.png", "landscape_random_plane.html", PLOTLY],
     "ch_landscape_4_trajectory": ["landscape_trajectory.png", "landscape_trajectory_curves.png",
-                                  "landscape_trajectory_descent.*"],
-    "ch_landscape_5_one_neuron": ["landscape_one_neuron.png", "landscape_one_neuron_descent.*"],
-    "ch_landscape_6_your_own_network": ["landscape_your_own_network.png", "landscape_your_own_network_descent.*"],
+                                  "landscape_trajectory_descent" + MOVIE, "landscape_trajectory_descent.html", PLOTLY],
+    "ch_landscape_5_one_neuron": ["landscape_one_neuron.png", "landscape_one_neuron_descent" + MOVIE,
+                                  "landscape_one_neuron_descent.html", PLOTLY],
+    "ch_landscape_6_your_own_network": ["landscape_your_own_network.png",
+                                        "landscape_your_own_network_descent" + MOVIE,
+                                        "landscape_your_own_network.html", PLOTLY],
 }
 
 
@@ -119,7 +127,11 @@ def test_chapter_runs_alone_and_writes_real_figures(script, tmp_path):
     for pattern in expected:
         (match,) = [name for name in written if Path(name).match(pattern)]
         path = tmp_path / match
-        if path.suffix == ".png":
+        if path.suffix == ".html":
+            assert 'src="plotly.min.js"' in path.read_text(), match  # offline, the shared script beside it
+        elif path.suffix == ".js":
+            assert path.stat().st_size > 1_000_000, match
+        elif path.suffix == ".png":
             image = plt.imread(path)
             assert image.shape[0] > 300 and image.std() > 0.05, match
         else:
