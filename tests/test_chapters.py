@@ -83,6 +83,7 @@ EXPECTED = {
     "ch04_gradient_1d": ["ch04_gradient_1d.png"],
     "ch04_gradient_field": ["ch04_gradient_field.png"],
     "ch04_gradient_method": ["ch04_gradient_method.png"],
+    "ch05_computational_graph": ["ch05_graph_apple.png", "ch05_graph_apple_orange.png"],
     "ch05_gradient_check": [],
     "ch05_train_neuralnet": ["ch05_train_neuralnet.png"],
     "ch06_bowl": ["ch06_bowl.png", "ch06_bowl.html", PLOTLY],

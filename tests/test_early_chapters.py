@@ -90,3 +90,35 @@ def test_plot_gates_lines_and_point_colors():
     assert [c == white for c in filled] == [True, False, False, True]  # XOR: 0, 1, 1, 0
     assert len(fig.axes[3].get_lines()) == 3
     plt.close("all")
+
+
+def test_chapter_5_graph_prints_the_books_apples_and_oranges(tmp_path, capsys):
+    written, out = run_chapter("ch05_computational_graph", tmp_path, capsys)
+    assert "apples: price 220.00000000000003; dApple 2.2, dApple_num 110.00000000000001, dTax 200" in out
+    assert ("apples and oranges: price 715.0000000000001; dApple_num 110.00000000000001, dApple 2.2, "
+            "dOrange 3.3000000000000003, dOrange_num 165.0, dTax 650") in out
+    assert [p.name for p in written] == ["ch05_graph_apple.png", "ch05_graph_apple_orange.png"]
+
+
+def test_mul_and_add_layers():
+    from scratchnet.graph import AddLayer, MulLayer
+
+    mul, add = MulLayer(), AddLayer()
+    assert mul.forward(3.0, 4.0) == 12.0 and mul.backward(2.0) == (8.0, 6.0)
+    assert add.forward(3.0, 4.0) == 7.0 and add.backward(2.0) == (2.0, 2.0)
+    x, y = np.array([1.0, 2.0]), np.array([3.0, -1.0])
+    dx, dy = (mul.forward(x, y), mul.backward(np.ones(2)))[1]
+    np.testing.assert_array_equal(dx, y)
+    np.testing.assert_array_equal(dy, x)
+
+
+def test_the_graph_figure_puts_each_value_on_its_edge():
+    from scratchnet.plot.basics import plot_computational_graph
+
+    nodes = {"a": (0, 0, ""), "b": (0, 1, ""), "mul": (2, 0.5, "×"), "out": (4, 0.5, "")}
+    fig = plot_computational_graph(nodes, [("a", "mul", 3, 4), ("b", "mul", 4, 3), ("mul", "out", 12, 1)])
+    texts = {t.get_text(): t for t in fig.axes[0].texts}
+    assert {"3", "4", "12", "1", "×"} <= set(texts)
+    gradients = [t for t in fig.axes[0].texts if t.get_color() == "#d62728"]
+    assert sorted(t.get_text() for t in gradients) == ["1", "3", "4"]  # the backward values, in red
+    plt.close(fig)

@@ -102,3 +102,39 @@ def plot_gates(gates, two_layer=None, n=201):
         ax.set_ylabel("$x_2$")
         ax.set_title(name if name in gates else f"{name}: two layers", fontsize=11)
     return fig
+
+
+@builder
+def plot_computational_graph(nodes, edges, title=None):
+    """A computational graph: node boxes, and on each edge its forward value above and gradient below.
+
+    ``nodes`` maps a name to ``(x, y, label)`` (the label drawn in the node; an empty label
+    draws a value's source, no box). ``edges`` are ``(start, end, forward, backward)``: the
+    forward value is written above the arrow in black, the backward gradient below it in red.
+    """
+    fig, ax = plt.subplots(figsize=(11, 1.6 + 1.4 * len({y for _, y, _ in nodes.values()})), layout="constrained")
+    for name, (x, y, label) in nodes.items():
+        if label:
+            ax.add_patch(plt.Circle((x, y), 0.28, facecolor="#f2f2f2", edgecolor="black", lw=1.5, zorder=2))
+            ax.text(x, y, label, ha="center", va="center", fontsize=13, zorder=3)
+        else:
+            ax.text(x, y, name, ha="right", va="center", fontsize=10)
+    for start, end, forward, backward in edges:
+        (x0, y0, label0), (x1, y1, _) = nodes[start], nodes[end]
+        x0 += 0.3 if label0 else 0.1
+        ax.annotate("", xy=(x1 - 0.3, y1), xytext=(x0, y0), arrowprops={"arrowstyle": "->", "lw": 1.4})
+        # Labels a third of the way along, where edges into one node are still apart, either side of the arrow.
+        mx, my = x0 + 0.35 * (x1 - 0.3 - x0), y0 + 0.35 * (y1 - y0)
+        ax.text(mx, my + 0.1, f"{forward:g}", ha="center", va="bottom", fontsize=11)
+        ax.text(mx, my - 0.1, f"{backward:g}", ha="center", va="top", fontsize=11, color="#d62728")
+    xs = [x for x, _, _ in nodes.values()]
+    ys = [y for _, y, _ in nodes.values()]
+    ax.set_xlim(min(xs) - 1.2, max(xs) + 0.6)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.text(0.99, 0.02, "forward values above each arrow, backward gradients below (red)", transform=ax.transAxes,
+            ha="right", fontsize=9, style="italic")
+    if title:
+        ax.set_title(title)
+    return fig
