@@ -97,6 +97,7 @@ EXPECTED = {
     "ch06_optimizer_compare_mnist": ["ch06_optimizer_compare_mnist.png"],
     "ch06_weight_init": ["ch06_weight_init_sigmoid.png", "ch06_weight_init_relu.png", "ch06_weight_init_mnist.png"],
     "ch06_batch_norm": ["ch06_batch_norm.png"],
+    "ch06_hyperparameter_search": ["ch06_hyperparameter_search.png"],
     "ch06_overfitting": ["ch06_overfitting.png"],
     "ch07_train_convnet": ["ch07_train_convnet.png"],
     "ch_landscape_1_two_weights": ["landscape_two_weights.png", "landscape_two_weights_descent" + MOVIE,
@@ -163,3 +164,20 @@ def test_your_own_network_chapter_gives_one_landscape_by_both_paths(tmp_path, ca
         summaries.append(out.split("PCA ")[1].splitlines()[0])
         assert "test accuracy" in out
     assert summaries[0] == summaries[1]  # from_params and the hand-written loss: the same numbers
+
+
+def test_hyperparameter_search_validates_on_held_out_images(tmp_path, capsys):
+    import runpy
+
+    import numpy as np
+
+    namespace = runpy.run_path(str(ROOT / "chapters" / "ch06_hyperparameter_search.py"), run_name="chapter")
+    x, t = np.arange(50.0)[:, None], np.arange(50)
+    (x_train, t_train), (x_val, t_val) = namespace["split_validation"](x, t, 0.2, np.random.default_rng(0))
+    assert len(x_val) == 10 and len(x_train) == 40
+    assert not set(t_val) & set(t_train) and sorted(set(t_val) | set(t_train)) == list(range(50))
+    assert list(t_val) != list(range(10))  # shuffled first
+    np.testing.assert_array_equal(x_train[:, 0], t_train)  # images stay with their labels
+    namespace["main"](["--quick", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert out.count("best ") >= 5 and "validation accuracy" in out and "the best five: lr from" in out
