@@ -13,15 +13,10 @@ import numpy as np
 
 from scratchnet.chapter import ChapterRun
 from scratchnet.functions import cross_entropy_error, softmax
-from scratchnet.gradient import numerical_gradient
+from scratchnet.gradient import numerical_diff, numerical_gradient
 from scratchnet.plot.basics import plot_lines
 
 SIMPLENET_W = np.array([[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]])
-
-
-def numerical_diff(f, x, h=1e-4):
-    """The central difference (f(x + h) - f(x - h)) / 2h."""
-    return (f(x + h) - f(x - h)) / (2 * h)
 
 
 def function_1(x):
