@@ -80,6 +80,7 @@ EXPECTED = {
     "ch01_matplotlib": ["ch01_sin_cos.png", "ch01_mnist_digits.png"],
     "ch02_perceptron": ["ch02_perceptron.png"],
     "ch03_activation_and_forward": ["ch03_step_sigmoid.png", "ch03_relu.png"],
+    "ch03_mnist_inference": ["ch03_mnist_inference.png"],
     "ch04_gradient_1d": ["ch04_gradient_1d.png"],
     "ch04_gradient_field": ["ch04_gradient_field.png"],
     "ch04_gradient_method": ["ch04_gradient_method.png"],

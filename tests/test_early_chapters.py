@@ -122,3 +122,19 @@ def test_the_graph_figure_puts_each_value_on_its_edge():
     gradients = [t for t in fig.axes[0].texts if t.get_color() == "#d62728"]
     assert sorted(t.get_text() for t in gradients) == ["1", "3", "4"]  # the backward values, in red
     plt.close(fig)
+
+
+def test_the_shipped_sample_weights_reach_their_recorded_accuracy(tmp_path, capsys):
+    from scratchnet.datasets import load_mnist
+    from scratchnet.datasets.pretrained import load_sample_weights
+
+    params, info = load_sample_weights()
+    assert {k: v.shape for k, v in params.items()} == {"W1": (784, 50), "b1": (50,), "W2": (50, 100), "b2": (100,),
+                                                       "W3": (100, 10), "b3": (10,)}
+    _, (x, t) = load_mnist()
+    z = 1 / (1 + np.exp(-(x @ params["W1"] + params["b1"])))
+    z = 1 / (1 + np.exp(-(z @ params["W2"] + params["b2"])))
+    accuracy = np.mean(np.argmax(z @ params["W3"] + params["b3"], axis=1) == t)
+    assert accuracy == pytest.approx(info["test_accuracy"], abs=1e-12) and accuracy > 0.9
+    _, out = run_chapter("ch03_mnist_inference", tmp_path, capsys)
+    assert f"Accuracy:{accuracy}" in out and "batches of 100 give the same predictions: True" in out
