@@ -16,8 +16,8 @@ import numpy as np
 
 from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
-from scratchnet.datasets.pretrained import load_sample_weights
 from scratchnet.functions import sigmoid, softmax
+from scratchnet.networks.pretrained import load_sample_weights
 from scratchnet.plot.basics import plot_digits
 
 

@@ -126,7 +126,7 @@ def test_the_graph_figure_puts_each_value_on_its_edge():
 
 def test_the_shipped_sample_weights_reach_their_recorded_accuracy(tmp_path, capsys):
     from scratchnet.datasets import load_mnist
-    from scratchnet.datasets.pretrained import load_sample_weights
+    from scratchnet.networks.pretrained import load_sample_weights
 
     params, info = load_sample_weights()
     assert {k: v.shape for k, v in params.items()} == {"W1": (784, 50), "b1": (50,), "W2": (50, 100), "b2": (100,),

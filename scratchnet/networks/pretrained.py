@@ -1,0 +1,40 @@
+"""Trained weights that ship with the package (``scratchnet/datasets/data/pretrained/``, ``.npz``, no pickle).
+
+Each file is made by a script in ``scripts/``, seeded, and records the test accuracy its
+weights reach on the embedded test images; the tests check that they still do.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+from scratchnet.networks.convnet import SimpleConvNet
+
+PRETRAINED_FOLDER = Path(__file__).resolve().parent.parent / "datasets" / "data" / "pretrained"
+
+
+def load_sample_weights():
+    """The book's section 3.6 network, 784-50-100-10 with sigmoid units, trained by ``scripts/train_sample_weights.py``.
+
+    Returns ``(params, info)``: ``params`` maps W1, b1, W2, b2, W3, b3 to float64 arrays (W as
+    ``(in, out)``); ``info`` holds the seed, the epochs and the test accuracy they reached.
+    """
+    path = PRETRAINED_FOLDER / "sample_weight.npz"
+    with np.load(path, allow_pickle=False) as stored:
+        params = {key: stored[key].astype(np.float64) for key in ("W1", "b1", "W2", "b2", "W3", "b3")}
+        info = {key: stored[key].item() for key in ("seed", "epochs", "test_accuracy")}
+    return params, info
+
+
+def load_simple_convnet():
+    """The book's SimpleConvNet trained as in its chapter 7 (``scripts/train_simple_convnet.py``).
+
+    Returns ``(network, info)``: a :class:`~scratchnet.networks.SimpleConvNet` (float64) with
+    the shipped weights, and the seed, epochs and test accuracy they reached.
+    """
+    network = SimpleConvNet()
+    with np.load(PRETRAINED_FOLDER / "simple_convnet.npz", allow_pickle=False) as stored:
+        for key, array in network.params.items():
+            array[...] = stored[key]
+        info = {key: stored[key].item() for key in ("seed", "epochs", "test_accuracy")}
+    return network, info
