@@ -212,3 +212,33 @@ def test_convnet_trains_in_float32_without_upcasting():
     assert {key: grad.dtype for key, grad in grads.items()} == {key: np.dtype(np.float32) for key in grads}
     assert net.predict(x).dtype == np.float32
     assert im2col(x, 3, 3).dtype == np.float32
+
+
+def test_the_shipped_simple_convnet_reaches_its_recorded_accuracy():
+    from scratchnet.datasets import load_mnist
+    from scratchnet.networks.pretrained import load_simple_convnet
+
+    network, info = load_simple_convnet()
+    _, (x_test, t_test) = load_mnist(flatten=False)
+    assert network.accuracy(x_test, t_test) == pytest.approx(info["test_accuracy"], abs=1e-12)
+    assert info["test_accuracy"] >= 0.96 and (info["epochs"], info["seed"]) == (20, 0)
+
+
+def test_filter_figures_show_the_filters_and_their_responses():
+    import matplotlib.pyplot as plt
+
+    from scratchnet.plot.filters import plot_filter_responses, plot_filters
+
+    bank = RNG.standard_normal((12, 1, 5, 5))
+    fig = plot_filters({"a": bank, "b": -bank}, ncols=5)
+    shown = [ax.images[0].get_array() for ax in fig.axes if ax.images]
+    assert len(shown) == 24
+    np.testing.assert_array_equal(shown[3], bank[3, 0])
+    np.testing.assert_array_equal(shown[12 + 3], -bank[3, 0])
+    image, responses = RNG.random(784), RNG.standard_normal((3, 24, 24))
+    fig = plot_filter_responses(image, bank[:3, 0], responses)
+    np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), image.reshape(28, 28))
+    np.testing.assert_array_equal(fig.axes[1 + 2].images[0].get_array(), bank[2, 0])
+    with pytest.raises(ValueError, match=r"responses: expected one per filter \(3\), got 2"):
+        plot_filter_responses(image, bank[:3, 0], responses[:2])
+    plt.close("all")
