@@ -111,6 +111,8 @@ EXPECTED = {
                                   "landscape_trajectory_descent" + MOVIE, "landscape_trajectory_descent.html", PLOTLY],
     "ch_landscape_5_one_neuron": ["landscape_one_neuron.png", "landscape_one_neuron_descent" + MOVIE,
                                   "landscape_one_neuron_descent.html", PLOTLY],
+    "ch_landscape_7_convnet": ["landscape_convnet_random_plane.png", "landscape_convnet_random_plane.html",
+                               "landscape_convnet_trajectory.png", PLOTLY],
     "ch_landscape_6_your_own_network": ["landscape_your_own_network.png",
                                         "landscape_your_own_network_descent" + MOVIE,
                                         "landscape_your_own_network.html", PLOTLY],

@@ -75,7 +75,7 @@ def draw_landscape_surface(ax, alphas, betas, Z, cmap="viridis", alpha=0.8, zlab
                               rstride=1, cstride=1, vmin=Z.min(), vmax=Z.max(), zorder=1)
     ax.set_xlim(alphas[0], alphas[-1])
     ax.set_ylim(betas[0], betas[-1])
-    ax.set_zlabel(zlabel)
+    ax.set_zlabel(zlabel, labelpad=9)  # clear of the tick labels
     tidy_3d_ticks(ax)
     ax.set_box_aspect(None, zoom=0.88)  # room inside the axes for the tick and axis labels of every view
     return surface
