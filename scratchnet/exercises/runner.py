@@ -6,6 +6,7 @@ the learner's file it came from; a check that runs over the time limit is stoppe
 """
 
 import contextlib
+import importlib.util
 import signal
 import sys
 import threading
@@ -19,6 +20,7 @@ from scratchnet.exercises import checks, layer_checks
 from scratchnet.exercises.catalog import EXERCISES, get_exercise
 
 TIME_LIMIT = 30  # seconds a check may run
+CAPSTONE_IMPORTS = ("affine", "relu_layer", "softmax_with_loss")  # the learner's files the capstone builds on
 
 CHECKS = {"function": checks.check_function, "numerical": checks.check_numerical, "graph": checks.check_graph,
           "layer": layer_checks.check_layer, "loss_layer": layer_checks.check_layer,
@@ -61,20 +63,26 @@ def load(folder, exercise):
         return checks.Result(False, [f"{path.name}, line {error.lineno}: {error.msg}", f"    {text}"])
     module = types.ModuleType(exercise.name)
     module.__file__ = str(path)
-    sys.path.insert(0, str(path.parent))  # the capstone imports the learner's other files
     try:
-        for name in ("affine", "relu_layer", "softmax_with_loss"):
-            sys.modules.pop(name, None)  # always the files as they are now
+        if exercise.kind == "capstone":
+            _load_layers(path.parent)
         exec(code, module.__dict__)
     except NotImplementedError:
         return checks.Result(False, ["not done yet"])
     except Exception as error:
         return checks.Result(False, [_where(error, path)])
-    finally:
-        sys.path.remove(str(path.parent))
     if not hasattr(module, exercise.symbol):
         return checks.Result(False, [f"{path.name} does not define {exercise.symbol}"])
     return module
+
+
+def _load_layers(folder):
+    """Load the learner's layer files, as they are now, under the names the capstone imports them by."""
+    for name in CAPSTONE_IMPORTS:
+        spec = importlib.util.spec_from_file_location(name, Path(folder) / f"{name}.py")
+        layer_module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = layer_module  # so that `from affine import Affine` finds this file, not another
+        spec.loader.exec_module(layer_module)
 
 
 def _where(error, path):
@@ -91,7 +99,6 @@ def check(folder, name):
         return module
     learner = getattr(module, exercise.symbol)
     path = Path(folder) / f"{exercise.name}.py"
-    sys.path.insert(0, str(path.parent))
     try:
         with time_limit(TIME_LIMIT), np.errstate(all="ignore"):
             if exercise.kind == "capstone":
@@ -105,8 +112,6 @@ def check(folder, name):
         return checks.Result(False, [f"stopped: the check ran over {TIME_LIMIT} s (an endless loop?)"])
     except Exception as error:
         return checks.Result(False, [_where(error, path)])
-    finally:
-        sys.path.remove(str(path.parent))
 
 
 def check_in_order(folder, name=None, out=print, plot=False):
