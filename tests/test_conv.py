@@ -242,3 +242,22 @@ def test_filter_figures_show_the_filters_and_their_responses():
     with pytest.raises(ValueError, match=r"responses: expected one per filter \(3\), got 2"):
         plot_filter_responses(image, bank[:3, 0], responses[:2])
     plt.close("all")
+
+
+def test_deep_convnet_layout_and_gradient_check():
+    from scratchnet.networks import DeepConvNet
+
+    net = DeepConvNet(seed=0)
+    shapes = {key: value.shape for key, value in net.params.items()}
+    assert shapes["W1"] == (16, 1, 3, 3) and shapes["W4"] == (32, 32, 3, 3) and shapes["W6"] == (64, 64, 3, 3)
+    assert shapes["W7"] == (64 * 4 * 4, 50) and shapes["W8"] == (50, 10)
+    assert np.std(net.params["W2"]) == pytest.approx(np.sqrt(2 / (16 * 9)), rel=0.1)  # He initialization
+    class Narrow(DeepConvNet):  # the same layers with few filters, so central differences stay quick
+        FILTERS = (2, 2, 3, 3, 4, 4)
+
+    small = Narrow(input_dim=(1, 12, 12), hidden_size=5, output_size=3, seed=1)
+    rng = np.random.default_rng(2)
+    for array in small.params.values():
+        array += 0.05 * rng.standard_normal(array.shape)
+    report = gradient_check(small, rng.standard_normal((2, 1, 12, 12)), np.array([0, 2]))
+    assert report.passed, str(report)

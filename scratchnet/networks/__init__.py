@@ -3,14 +3,14 @@
 - :mod:`~scratchnet.networks.base`: ``LayerNet``, and its two numerical gradients (the
   book's loop, and the batched one).
 - :mod:`~scratchnet.networks.mlp`: ``TwoLayerNet``, ``MultiLayerNet``, ``build_network``.
-- :mod:`~scratchnet.networks.convnet`: ``SimpleConvNet`` (chapter 7).
+- :mod:`~scratchnet.networks.convnet`: ``SimpleConvNet`` (chapter 7), ``DeepConvNet`` (chapter 8).
 - :mod:`~scratchnet.networks.from_params`: ``from_params``, a hand-written MLP's arrays as a network.
 """
 
 from scratchnet.networks.base import LayerNet
-from scratchnet.networks.convnet import SimpleConvNet
+from scratchnet.networks.convnet import DeepConvNet, SimpleConvNet
 from scratchnet.networks.from_params import ParamsNet, from_params
 from scratchnet.networks.mlp import ACTIVATIONS, MultiLayerNet, TwoLayerNet, build_network
 
-__all__ = ["ACTIVATIONS", "LayerNet", "MultiLayerNet", "ParamsNet", "SimpleConvNet", "TwoLayerNet", "build_network",
-           "from_params"]
+__all__ = ["ACTIVATIONS", "DeepConvNet", "LayerNet", "MultiLayerNet", "ParamsNet", "SimpleConvNet", "TwoLayerNet",
+           "build_network", "from_params"]

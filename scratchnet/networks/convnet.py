@@ -3,7 +3,7 @@ r"""Convolutional networks (chapters 7 and 8) as :class:`~scratchnet.networks.ba
 import numpy as np
 
 from scratchnet.conv import Convolution, Pooling, conv_output_size
-from scratchnet.layers import Affine, Relu, SoftmaxWithLoss
+from scratchnet.layers import Affine, Dropout, Relu, SoftmaxWithLoss
 from scratchnet.networks.base import LayerNet
 from scratchnet.networks.mlp import _init_scale
 
@@ -53,3 +53,48 @@ class SimpleConvNet(LayerNet):
         super().__init__(layers, SoftmaxWithLoss(), keys)
 
     accuracy_batch_size = 100  # images: a whole data set at once would need gigabytes of patches
+
+
+class DeepConvNet(LayerNet):
+    r"""The book's deep network (section 8.1): six 3 x 3 convolutions, three poolings, two Affine layers.
+
+    conv 16 - conv 16 - pool - conv 32 - conv 32 (pad 2) - pool - conv 64 - conv 64 - pool,
+    each convolution followed by ReLU; then Affine 50 - ReLU - Dropout - Affine 10 - Dropout -
+    softmax with cross-entropy. He initialization, :math:`\sqrt{2 / n_{in}}` with
+    :math:`n_{in}` = channels x 3 x 3 into a convolution. ``params``: ``W1``..``W8``,
+    ``b1``..``b8``. Inputs are images ``(N, 1, 28, 28)``.
+    """
+
+    FILTERS = (16, 16, 32, 32, 64, 64)
+    PADS = (1, 1, 1, 2, 1, 1)
+
+    def __init__(self, input_dim=(1, 28, 28), hidden_size=50, output_size=10, dropout_ratio=0.5, seed=None,
+                 dtype=np.float64):
+        rng = np.random.default_rng(seed)
+        channels, height, width = input_dim
+        layers, keys = [], {}
+        for i, (count, pad) in enumerate(zip(self.FILTERS, self.PADS, strict=True), 1):
+            W = (np.sqrt(2.0 / (channels * 9)) * rng.standard_normal((count, channels, 3, 3))).astype(dtype)
+            layers += [(f"Conv{i}", Convolution(W, np.zeros(count, dtype=dtype), stride=1, pad=pad)),
+                       (f"Relu{i}", Relu())]
+            keys[f"W{i}"], keys[f"b{i}"] = (f"Conv{i}", "W"), (f"Conv{i}", "b")
+            height = conv_output_size(height, 3, 1, pad, "input_dim (height)")
+            width = conv_output_size(width, 3, 1, pad, "input_dim (width)")
+            channels = count
+            if i % 2 == 0:
+                layers.append((f"Pool{i // 2}", Pooling(2, 2, stride=2)))
+                height = conv_output_size(height, 2, 2, 0, "a pooling's input (height)")
+                width = conv_output_size(width, 2, 2, 0, "a pooling's input (width)")
+        flat = channels * height * width
+        for i, (fan_in, fan_out) in enumerate(((flat, hidden_size), (hidden_size, output_size)), 7):
+            W = (np.sqrt(2.0 / fan_in) * rng.standard_normal((fan_in, fan_out))).astype(dtype)
+            shape = (channels, height, width) if i == 7 else None
+            layers.append((f"Affine{i - 6}", Affine(W, np.zeros(fan_out, dtype=dtype), input_shape=shape)))
+            keys[f"W{i}"], keys[f"b{i}"] = (f"Affine{i - 6}", "W"), (f"Affine{i - 6}", "b")
+            if i == 7:
+                layers.append(("Relu7", Relu()))
+            layers.append((f"Dropout{i - 6}", Dropout(dropout_ratio, seed=int(rng.integers(2**63)))))
+        self.input_dim = tuple(input_dim)
+        super().__init__(layers, SoftmaxWithLoss(), keys)
+
+    accuracy_batch_size = 100

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scratchnet.networks.convnet import SimpleConvNet
+from scratchnet.networks.convnet import DeepConvNet, SimpleConvNet
 
 PRETRAINED_FOLDER = Path(__file__).resolve().parent.parent / "datasets" / "data" / "pretrained"
 
@@ -34,6 +34,16 @@ def load_simple_convnet():
     """
     network = SimpleConvNet()
     with np.load(PRETRAINED_FOLDER / "simple_convnet.npz", allow_pickle=False) as stored:
+        for key, array in network.params.items():
+            array[...] = stored[key]
+        info = {key: stored[key].item() for key in ("seed", "epochs", "test_accuracy")}
+    return network, info
+
+
+def load_deep_convnet():
+    """The book's DeepConvNet (chapter 8), trained by ``scripts/train_deep_convnet.py``: ``(network, info)``."""
+    network = DeepConvNet()
+    with np.load(PRETRAINED_FOLDER / "deep_convnet.npz", allow_pickle=False) as stored:
         for key, array in network.params.items():
             array[...] = stored[key]
         info = {key: stored[key].item() for key in ("seed", "epochs", "test_accuracy")}
