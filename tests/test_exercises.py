@@ -44,7 +44,7 @@ def test_every_skeleton_is_not_done_yet(workspace):
         result = runner.check(workspace, exercise.name)
         assert not result.passed and result.lines == ["not done yet"], exercise.name
     status, out = run(workspace)
-    assert status == 1 and "sigmoid (section 3.2.4): not done yet" in out and "0 of 22 done" in out
+    assert status == 1 and "sigmoid (section 3.2.4): not done yet" in out and "0 of 25 done" in out
     assert "Traceback" not in out
 
 
@@ -53,7 +53,7 @@ def test_the_librarys_own_code_passes_every_exercise_and_the_capstone_learns(wor
     solve_all(workspace)
     status, out = run(workspace)
     assert status == 0, out
-    assert "22 of 22 done: every exercise passes." in out
+    assert "25 of 25 done: every exercise passes." in out
     accuracy = float(re.search(r"test accuracy (\d\.\d+)", out).group(1))
     assert accuracy >= 0.90 and (workspace / "two_layer_net.png").is_file()
 
@@ -107,6 +107,19 @@ MISTAKES = [
      r"expected \(dx, dy\) = \(2.2, 110.0\)"),
     ("numerical_diff", ("return (f(x + h) - f(x - h)) / (2 * h)", "return (f(x + h) - f(x)) / h"),
      "should give the book's"),
+    ("im2col", ("col.transpose(0, 4, 5, 1, 2, 3)", "col.transpose(0, 4, 5, 1, 3, 2)"),
+     r"right numbers in the wrong places: rows must run over images"),
+    ("im2col", ("out_h = conv_output_size(H, filter_h, stride, pad", "out_h = conv_output_size(H, filter_h, 1, pad"),
+     r"ValueError: could not broadcast .*\(im2col.py, line \d+: col\[:, :, i, j\]"),
+    ("convolution", ("self.dW = (delta.T @ self.col).reshape(self.W.shape)",
+                     "self.dW = (self.col.T @ delta).reshape(self.W.shape)"),
+     r"dW has the right numbers in the wrong places"),
+    ("convolution", ("self.db = delta.sum(axis=0)", "self.db = delta.sum(axis=1)"), "db has shape .* summed over"),
+    ("convolution", ("delta = np.asarray(dout).transpose(0, 2, 3, 1).reshape(-1, FN)",
+                     "delta = np.asarray(dout).reshape(-1, FN)"),
+     r"without moving the filter axis last: use dout.transpose\(0, 2, 3, 1\)"),
+    ("pooling", ("dwindows[np.arange(delta.size), self.arg_max] = delta",
+                 "dwindows[np.arange(delta.size), self.arg_max] = 1.0"), "it ignores dout"),
 ]
 
 
@@ -143,13 +156,14 @@ def test_init_refuses_to_overwrite_and_force_keeps_a_backup(workspace):
     assert (workspace / "relu.py.bak").read_text() == "# my work\n"
     assert (workspace / "relu.py").read_text() == SKELETONS["relu"]
     assert "| 22 | `two_layer_net.py` | 5.7 | `TwoLayerNet` |" in readme()
+    assert "| 25 | `pooling.py` | 7.4.4 | `Pooling` |" in readme()
 
 
 def test_progress_stops_at_the_first_not_done(workspace):
     for exercise in EXERCISES[:7]:
         (workspace / f"{exercise.name}.py").write_text(solved(exercise))
     status, out = run(workspace)
-    assert status == 1 and "7 of 22 done" in out and "add_layer (section 5.4.2): not done yet" in out
+    assert status == 1 and "7 of 25 done" in out and "add_layer (section 5.4.2): not done yet" in out
 
 
 def test_watch_checks_again_after_a_save(workspace):

@@ -78,6 +78,19 @@ EXERCISES = [
     Exercise("two_layer_net", "TwoLayerNet", "capstone", "5.7", "scratchnet.networks:TwoLayerNet",
              "Affine - Relu - Affine - SoftmaxWithLoss from your own files. gradient(): forward for the loss, "
              "then backward through the layers in reverse, collecting dW and db."),
+    Exercise("im2col", "im2col", "function", "7.4.3", "scratchnet.conv:im2col",
+             "Output size: OH = (H + 2 pad - filter_h) // stride + 1. Pad with np.pad, then for each filter "
+             "position (i, j) copy the strided slice image[:, :, i:i + stride * OH:stride, j:j + stride * OW:stride] "
+             "into col[:, :, i, j]; finally transpose to (N, OH, OW, C, filter_h, filter_w) and reshape to rows."),
+    Exercise("convolution", "Convolution", "layer", "7.4.3", "scratchnet.conv:Convolution",
+             "forward: col = im2col(x, FH, FW, stride, pad); out = col @ W.reshape(FN, -1).T + b, reshaped to "
+             "(N, OH, OW, FN) and transposed to (N, FN, OH, OW). backward: delta = dout.transpose(0, 2, 3, 1)"
+             ".reshape(-1, FN); dW = (delta.T @ col).reshape(W.shape); db = delta.sum(axis=0); "
+             "dx = col2im(delta @ W.reshape(FN, -1), x.shape, FH, FW, stride, pad)."),
+    Exercise("pooling", "Pooling", "layer", "7.4.4", "scratchnet.conv:Pooling",
+             "forward: im2col(x, pool_h, pool_w, stride, pad, pad_value=-np.inf).reshape(-1, pool_h * pool_w) "
+             "gives one window per row (in (N, OH, OW, C) order); keep argmax(axis=1) and take each row's max. "
+             "backward: a zero row per window with dout at the argmax, then col2im adds overlapping windows back."),
 ]
 
 BY_NAME = {exercise.name: exercise for exercise in EXERCISES}

@@ -41,6 +41,8 @@ def _values_agree(yours, expected, what):
 def check_function(exercise, learner):
     rng = np.random.default_rng(0)
     expected_function = reference(exercise)
+    if exercise.name == "im2col":
+        return check_im2col(exercise, learner, rng)
     if exercise.name == "cross_entropy_error":
         y = rng.random((5, 4))
         y /= y.sum(axis=1, keepdims=True)
@@ -91,6 +93,31 @@ def check_numerical(exercise, learner):
         return Result(True, [str(report)])
     return Result(False, [str(report), "diagnosis: " + diagnose(yours, expected, "the gradient")], ("x", yours,
                                                                                                    expected))
+
+
+def check_im2col(exercise, learner, rng):
+    """Three settings: square filters, stride 2 with padding, a non-square filter with padding."""
+    cases = [((2, 3, 5, 5), (3, 3, 1, 0)), ((2, 2, 5, 5), (3, 3, 2, 1)), ((1, 2, 4, 6), (2, 3, 1, 1))]
+    expected_function = reference(exercise)
+    for shape, (filter_h, filter_w, stride, pad) in cases:
+        x = rng.standard_normal(shape)
+        given = x.copy()
+        yours = np.asarray(learner(given, filter_h, filter_w, stride, pad), dtype=float)
+        if not np.array_equal(given, x):
+            return Result(False, ["im2col changes its input x in place"])
+        expected = expected_function(x, filter_h, filter_w, stride, pad)
+        what = (f"im2col(x of shape {shape}, filter_h={filter_h}, filter_w={filter_w}, stride={stride}, "
+                f"pad={pad})")
+        if yours.shape == expected.shape and not np.allclose(yours, expected):
+            if np.allclose(np.sort(yours, axis=None), np.sort(expected, axis=None)):
+                return Result(False, [f"{what} has the right numbers in the wrong places: rows must run over "
+                                      "images, then output rows, then output columns, and a row over channels, "
+                                      "then filter rows, then filter columns (check the transpose before the "
+                                      "reshape)"])
+        problem = _values_agree(yours, expected, what)
+        if problem:
+            return Result(False, [problem])
+    return Result(True, [f"im2col equals the library's in {len(cases)} settings (stride 2, padding, 2 x 3 filters)"])
 
 
 # ---- the chapter-5 graph ------------------------------------------------------------------

@@ -74,6 +74,13 @@ def masked(analytic, numerical, name, x=None):
     return None
 
 
+def rearranged(analytic, numerical, name):
+    if analytic.size > 1 and _close(np.sort(analytic, axis=None), np.sort(numerical, axis=None)):
+        return (f"{name} has the right numbers in the wrong places: a reshape or transpose in the wrong order "
+                f"(for a convolution: dout.transpose(0, 2, 3, 1) before reshaping, and dW = delta.T @ col).")
+    return None
+
+
 def largest_differences(analytic, numerical, name, count=3):
     difference = np.abs(analytic - numerical)
     order = np.argsort(difference, axis=None)[::-1][:count]
@@ -96,4 +103,4 @@ def diagnose(analytic, numerical, name, batch_size=None, x=None):
         if found:
             return found
     return (constant_factor(analytic, numerical, name, batch_size) or masked(analytic, numerical, name, x)
-            or largest_differences(analytic, numerical, name))
+            or rearranged(analytic, numerical, name) or largest_differences(analytic, numerical, name))

@@ -32,6 +32,10 @@ def _setup(exercise, rng):
         return (1 + 0.1 * normal(4), normal(4)), normal(6, 4), True, None
     if exercise.name == "softmax_with_loss":
         return (), normal(5, 4), False, np.array([0, 3, 1, 1, 2])
+    if exercise.name == "convolution":  # stride 2 and padding 1: both must count in the output size
+        return (normal(3, 2, 3, 3), normal(3), 2, 1), normal(2, 2, 5, 5), False, None
+    if exercise.name == "pooling":  # 3 x 3 windows moved by 2 overlap: an input can win two windows
+        return (3, 3, 2, 0), normal(2, 2, 7, 7), False, None
     return (), x, False, None
 
 
@@ -84,14 +88,28 @@ def check_layer(exercise, learner_class):
     lines.append(str(report))
     if wrong:
         ignores = _ignores_dout(learner_class, arguments, x, t, train, upstream)
-        batch = len(x) if t is not None or exercise.name in ("affine", "batch_normalization") else None
-        lines.append(ignores or "diagnosis: " + diagnose(wrong[1], wrong[2], wrong[0], batch_size=batch,
-                                                         x=x if wrong[0] == "dx" else None))
+        batch = (len(x) if t is not None or exercise.name in ("affine", "batch_normalization", "convolution")
+                 else None)
+        specific = ignores or _convolution_order(exercise, layer, upstream)
+        lines.append(specific or "diagnosis: " + diagnose(wrong[1], wrong[2], wrong[0], batch_size=batch,
+                                                          x=x if wrong[0] == "dx" else None))
         return Result(False, lines, wrong)
     extra = _behaviour(exercise, learner_class, arguments, x, t, train, upstream, rng)
     if extra:
         return Result(False, lines + [extra])
     return Result(True, lines)
+
+
+def _convolution_order(exercise, layer, upstream):
+    """A diagnosis if a Convolution's db is dout summed in its (N, FN, OH, OW) memory order, else ``None``."""
+    if exercise.name != "convolution":
+        return None
+    filters = upstream.shape[1]
+    unordered = upstream.reshape(-1, filters).sum(axis=0)
+    if np.allclose(np.asarray(getattr(layer, "db", None), dtype=float), unordered):
+        return ("diagnosis: backward reshapes dout (N, FN, OH, OW) to (-1, FN) without moving the filter axis "
+                "last: use dout.transpose(0, 2, 3, 1).reshape(-1, FN), whose rows follow im2col's order")
+    return None
 
 
 def _ignores_dout(learner_class, arguments, x, t, train, upstream):
