@@ -18,7 +18,7 @@ No layer modifies the array it is given.
 
 import numpy as np
 
-from scratchnet.functions import mean_squared_error, sigmoid, softmax_cross_entropy
+from scratchnet.functions import _labels_as_indices, mean_squared_error, sigmoid, softmax_cross_entropy
 
 
 class NonFiniteLossError(ValueError):
@@ -413,6 +413,12 @@ class SoftmaxWithLoss(LossLayer):
         """Loss per leading index: ``x`` ``(..., N, C)`` gives an array ``(...)``."""
         return softmax_cross_entropy(x, t)
 
+    def sample_losses(self, x, t):
+        """One loss per row of ``x`` ``(N, C)``, ``(N,)``: the terms whose mean ``apply`` gives."""
+        labels = _labels_as_indices(t, x.shape[-1])
+        shifted = x - x.max(axis=-1, keepdims=True)
+        return np.log(np.exp(shifted).sum(axis=-1)) - shifted[np.arange(len(x)), labels]
+
     def forward(self, x, t, train=False):
         loss, self.y, self.labels = softmax_cross_entropy(x, t, return_details=True)
         self.loss = self._check_finite(loss)
@@ -457,6 +463,10 @@ class IdentityWithLoss(LossLayer):
 
     def apply(self, x, t, train=False):
         return 2 * self.factor * mean_squared_error(x, self._targets(x, t))
+
+    def sample_losses(self, x, t):
+        """One loss per row of ``x`` ``(N, D)``, ``(N,)``: the terms whose mean ``apply`` gives."""
+        return self.factor * np.sum((x - self._targets(x, t)) ** 2, axis=-1)
 
     def forward(self, x, t, train=False):
         self.t = self._targets(x, t)

@@ -79,10 +79,16 @@ class Trainer:
     dtype of the network's parameters (build the network with ``dtype=np.float32`` for
     float32 speed). A NaN or infinite loss stops training with
     :class:`TrainingDivergedError`; ``trainer.history`` keeps what was measured until then.
+    ``gradient="numerical"`` trains with the network's numerical gradient instead of
+    backpropagation (the book's chapter 4, section 4.5).
     """
 
     def __init__(self, network, optimizer, x_train, t_train, x_test, t_test, epochs=20, batch_size=100,
-                 seed=None, evaluate_sample_num_per_epoch=None, callbacks=(), verbose=True, dtype=None):
+                 seed=None, evaluate_sample_num_per_epoch=None, callbacks=(), verbose=True, dtype=None,
+                 gradient="backprop"):
+        if gradient not in ("backprop", "numerical"):
+            raise ValueError(f"gradient: expected 'backprop' or 'numerical', got {gradient!r}")
+        self.gradient = gradient
         param_dtype = next(iter(network.params.values())).dtype
         dtype = np.dtype(dtype or param_dtype)
         if dtype != param_dtype:
@@ -124,7 +130,11 @@ class Trainer:
         try:
             # Overflow on the way to divergence is reported below, once and clearly.
             with np.errstate(over="ignore", invalid="ignore"):
-                grads = self.network.gradient(x_batch, t_batch)
+                if self.gradient == "numerical":
+                    self.network.loss(x_batch, t_batch, train=True)  # the loss before the update, checked finite
+                    grads = self.network.numerical_gradient(x_batch, t_batch)
+                else:
+                    grads = self.network.gradient(x_batch, t_batch)
         except NonFiniteLossError:
             finite = [loss for loss in self.history.train_loss if np.isfinite(loss)]
             last = f"{finite[-1]:.6g} at iteration {self.iteration}" if finite else "none (the first loss)"

@@ -47,7 +47,7 @@ def test_train_chapter_learns_and_writes_its_figure(tmp_path, capsys):
 
 def test_figures_command_runs_selected_chapters_and_summarizes(tmp_path, capsys):
     code = cli.main(["--chapters", str(ROOT / "chapters"), "figures", "--quick", "--out", str(tmp_path),
-                     "--only", "train_neuralnet"])
+                     "--only", "ch05_train_neuralnet"])
     out = capsys.readouterr().out
     assert code == 0
     assert "[1/1] ch05_train_neuralnet" in out and "1 of 1 chapters ran" in out
@@ -84,6 +84,7 @@ EXPECTED = {
     "ch04_gradient_1d": ["ch04_gradient_1d.png"],
     "ch04_gradient_field": ["ch04_gradient_field.png"],
     "ch04_gradient_method": ["ch04_gradient_method.png"],
+    "ch04_train_neuralnet": ["ch04_train_neuralnet.png"],
     "ch05_computational_graph": ["ch05_graph_apple.png", "ch05_graph_apple_orange.png"],
     "ch05_gradient_check": [],
     "ch05_train_neuralnet": ["ch05_train_neuralnet.png"],
@@ -103,6 +104,8 @@ EXPECTED = {
     "ch07_apply_filter": ["ch07_apply_filter.png"],
     "ch07_train_convnet": ["ch07_train_convnet.png"],
     "ch07_visualize_filter": ["ch07_visualize_filter.png"],
+    "ch08_half_float_network": [],
+    "ch08_misclassified_mnist": ["ch08_misclassified_mnist.png"],
     "ch_landscape_1_two_weights": ["landscape_two_weights.png", "landscape_two_weights_descent" + MOVIE,
                                    "landscape_two_weights.html", PLOTLY],
     "ch_landscape_2_interpolation": ["landscape_interpolation.png"],

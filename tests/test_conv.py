@@ -261,3 +261,13 @@ def test_deep_convnet_layout_and_gradient_check():
         array += 0.05 * rng.standard_normal(array.shape)
     report = gradient_check(small, rng.standard_normal((2, 1, 12, 12)), np.array([0, 2]))
     assert report.passed, str(report)
+
+
+def test_the_shipped_deep_convnet_reaches_its_recorded_accuracy():
+    from scratchnet.datasets import load_mnist
+    from scratchnet.networks.pretrained import load_deep_convnet
+
+    network, info = load_deep_convnet()
+    _, (x_test, t_test) = load_mnist(flatten=False)
+    assert network.accuracy(x_test, t_test) == pytest.approx(info["test_accuracy"], abs=1e-12)
+    assert info["test_accuracy"] > 0.96 and info["seed"] == 0

@@ -1,5 +1,6 @@
 """Chapters 1-4 of the book: perceptrons, the first figures, and the numbers the book prints."""
 
+import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -138,3 +139,22 @@ def test_the_shipped_sample_weights_reach_their_recorded_accuracy(tmp_path, caps
     assert accuracy == pytest.approx(info["test_accuracy"], abs=1e-12) and accuracy > 0.9
     _, out = run_chapter("ch03_mnist_inference", tmp_path, capsys)
     assert f"Accuracy:{accuracy}" in out and "batches of 100 give the same predictions: True" in out
+
+
+def test_chapter_8_prints_the_shipped_networks_accuracy_in_each_precision(tmp_path, capsys):
+    cli.run_chapter(ROOT / "chapters" / "ch08_half_float_network.py", ["--quick", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    for dtype in ("float64", "float32", "float16"):  # the book's point: 16 bits lose nothing here
+        assert f"weights and images in {dtype}: accuracy 0.9500" in out
+    cli.run_chapter(ROOT / "chapters" / "ch08_misclassified_mnist.py", ["--quick", "--out", str(tmp_path)])
+    assert "test accuracy 0.9500 on 300 images (15 wrong); trained 14 epochs, seed 0" in capsys.readouterr().out
+
+
+def test_chapter_4_times_both_gradients_and_projects_the_books_run(tmp_path, capsys):
+    # That the two runs agree is Trainer's test (test_training.py); here, what the chapter reports.
+    cli.run_chapter(ROOT / "chapters" / "ch04_train_neuralnet.py", ["--quick", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "numerical gradient: 40 iterations in" in out and "backprop  gradient: 40 iterations in" in out
+    minutes = float(re.search(r"the book's 10,000 iterations by numerical gradient would take about (\d+) minutes",
+                              out).group(1))
+    assert 1 <= minutes < 60

@@ -140,3 +140,17 @@ def test_the_loss_axis_is_logarithmic_where_losses_span_decades():
     interpolation = plot_interpolation(np.linspace(0, 1, 5), {"train": np.geomspace(2, 0.01, 5)})
     assert interpolation.axes[0].get_yscale() == "log"
     plt.close("all")
+
+
+def test_history_comparison_styles_put_a_dashed_run_over_a_solid_one():
+    from scratchnet.plot import plot_history_comparison
+
+    same = make_history(np.linspace(2, 1, 20), [0.1, 0.5, 0.6], [0.1, 0.4, 0.5])
+    fig = plot_history_comparison({"backprop": same, "numerical": same}, smooth_window=5,
+                                  styles={"numerical": (0, (4, 3))})
+    for ax in fig.axes:
+        solid, dashed = ax.lines
+        assert solid.get_linestyle() == "-" and dashed.get_linestyle() == "--"
+        assert dashed.get_zorder() > solid.get_zorder()
+        np.testing.assert_array_equal(solid.get_ydata(), dashed.get_ydata())
+    plt.close("all")

@@ -123,6 +123,7 @@ def test_evaluate_sample_num_limits_the_evaluation(small_mnist):
 @pytest.mark.parametrize("kwargs, message", [
     ({"batch_size": 0}, "batch_size: expected a whole number >= 1"),
     ({"epochs": -1}, "epochs: expected a whole number >= 0"),
+    ({"gradient": "finite"}, "gradient: expected 'backprop' or 'numerical', got 'finite'"),
 ])
 def test_bad_settings(small_mnist, kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -149,3 +150,20 @@ def test_progress_bar_on_a_terminal_and_quiet_otherwise(small_mnist, monkeypatch
     monkeypatch.undo()
     Trainer(TwoLayerNet(784, 5, 10, seed=0), SGD(), *small_mnist, epochs=1, batch_size=100).fit()
     assert capsys.readouterr().out == ""  # not a terminal: quiet
+
+
+def test_training_by_numerical_gradient_follows_backprop(small_mnist):
+    """The book's chapter 4: the same network, batches and updates, by central differences instead of backprop."""
+    x_train, t_train, x_test, t_test = small_mnist
+    runs = {}
+    for gradient in ("backprop", "numerical"):
+        network = TwoLayerNet(784, 10, 10, weight_init_std=0.3, seed=4, activation="sigmoid")
+        trainer = Trainer(network, SGD(lr=0.5), x_train[:250], t_train[:250], x_test, t_test, epochs=2,
+                          batch_size=100, seed=1, verbose=False, gradient=gradient)  # batches of 100, 100, 50
+        runs[gradient] = (trainer.fit(), params_to_vector(network.params))
+    (backprop, after_backprop), (numerical, after_numerical) = runs["backprop"], runs["numerical"]
+    assert len(numerical.train_loss) == 6
+    np.testing.assert_allclose(numerical.train_loss, backprop.train_loss, rtol=1e-9)
+    np.testing.assert_allclose(after_numerical, after_backprop, rtol=0, atol=1e-8)
+    assert np.max(np.abs(after_numerical - params_to_vector(TwoLayerNet(784, 10, 10, weight_init_std=0.3, seed=4,
+                                                                        activation="sigmoid").params))) > 1e-3

@@ -115,6 +115,19 @@ def _plane(model, args, named, names, params=None):
     return model, None, values["x"], values["t"], None, rest
 
 
+def worker_count(executor):
+    """How many tasks ``executor`` runs at once: one group of chunks is sent to each.
+
+    A process or thread pool says so (``max_workers``), a Dask client's executor by the
+    threads of its cluster's workers; otherwise the number of this machine's cores.
+    """
+    workers = getattr(executor, "_max_workers", None)
+    client = getattr(executor, "_client", None)  # distributed.client.ClientExecutor
+    if workers is None and client is not None and hasattr(client, "nthreads"):
+        workers = sum(client.nthreads().values())
+    return max(1, int(workers or os.cpu_count() or 2))
+
+
 def _run_chunks(evaluator, flat_a, flat_b, executor, bar):
     """Evaluate every chunk of the flat point arrays, serially or on ``executor``; results in order."""
     chunks = evaluator.chunk_ranges(flat_a.size)
@@ -125,12 +138,15 @@ def _run_chunks(evaluator, flat_a, flat_b, executor, bar):
         return f"about {left:.0f} s left" if done < total else ""
 
     results = []
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise TypeError(f"executor: expected a concurrent.futures.Executor (something with submit), got "
+                        f"{type(executor).__name__}")
     if executor is None:
         for done, chunk in enumerate(chunks, 1):
             results.append(evaluator.evaluate_chunks(flat_a, flat_b, [chunk]))
             bar.update(done, note(done, len(chunks)))
     else:
-        groups = np.array_split(np.arange(len(chunks)), min(len(chunks), os.cpu_count() or 2))
+        groups = np.array_split(np.arange(len(chunks)), min(len(chunks), worker_count(executor)))
         futures = [executor.submit(evaluator.evaluate_chunks, flat_a, flat_b, [chunks[i] for i in group])
                    for group in groups if len(group)]
         for done, future in enumerate(futures, 1):

@@ -2,6 +2,7 @@
 
 - :mod:`~scratchnet.networks.base`: ``LayerNet``, and its two numerical gradients (the
   book's loop, and the batched one).
+- :mod:`~scratchnet.networks.rank_one`: the fast path of the numerical gradient for a hidden layer's weights.
 - :mod:`~scratchnet.networks.mlp`: ``TwoLayerNet``, ``MultiLayerNet``, ``build_network``.
 - :mod:`~scratchnet.networks.convnet`: ``SimpleConvNet`` (chapter 7), ``DeepConvNet`` (chapter 8).
 - :mod:`~scratchnet.networks.from_params`: ``from_params``, a hand-written MLP's arrays as a network.

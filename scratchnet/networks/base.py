@@ -18,6 +18,7 @@ from scratchnet.conv import Convolution
 from scratchnet.functions import _labels_as_indices
 from scratchnet.gradient import numerical_gradient
 from scratchnet.layers import Affine, Dropout
+from scratchnet.networks import rank_one
 
 
 class LayerNet:
@@ -153,27 +154,39 @@ class LayerNet:
         layers = list(self.layers.values())
         inputs = self.layer_inputs(x, train)
         widest = max(int(np.prod(a.shape)) for a in inputs[1:])
-        chunk = max(1, max_chunk_bytes // (2 * 8 * widest))
         grads = {}
         for key, (name, attr) in self._slots.items():
             index = self._layer_index[name]
             layer = layers[index]
             array = layer.params[attr]
             flat = array.reshape(-1)
+            fast = rank_one.covers(layers, index, self.last_layer)
+            chunk = max(1, max_chunk_bytes // (8 * (len(x) * (inputs[-1].shape[-1] + 4) if fast else 2 * widest)))
             grad = np.empty(flat.size)
             for start in range(0, flat.size, chunk):
                 indices = np.arange(start, min(start + chunk, flat.size))
                 original = flat[indices]
                 values = np.concatenate([original + h, original - h])
-                out = layer.perturbed_outputs(
-                    inputs[index], attr, np.concatenate([indices, indices]), values, train
-                )
-                for later in layers[index + 1:]:
-                    out = later.apply(out, train=train)
-                losses = self.last_layer.apply(out, t)
+                if fast:  # the same differences, one hidden unit at a time (networks/rank_one.py)
+                    steps = values.reshape(2, -1) - original  # as stored: (w + h) - w is not always h
+                    losses = rank_one.loss_changes(layers, index, self.last_layer, inputs, t, attr, indices,
+                                                   steps).reshape(-1)
+                else:
+                    losses = self._perturbed_losses(layers, index, inputs, t, attr, indices, values, train)
                 if key in self._decayed and self.weight_decay_lambda:
                     losses = losses + 0.5 * self.weight_decay_lambda * (values**2 - np.tile(original**2, 2))
                 n = len(indices)
                 grad[indices] = (losses[:n] - losses[n:]) / (2 * h)
             grads[key] = grad.reshape(array.shape)
         return grads
+
+    def _perturbed_losses(self, layers, index, inputs, t, attr, indices, values, train):
+        """The loss for each value of the entries ``indices`` (first all ``+h``, then all ``-h``): ``(2K,)``.
+
+        The perturbed layer builds all its outputs at once; the rest of the network runs on
+        them as one stacked batch.
+        """
+        out = layers[index].perturbed_outputs(inputs[index], attr, np.concatenate([indices, indices]), values, train)
+        for later in layers[index + 1:]:
+            out = later.apply(out, train=train)
+        return self.last_layer.apply(out, t)

@@ -22,11 +22,14 @@ class TwoLayerNet(LayerNet):
 
     Weights are :math:`\mathcal N(0, \text{weight\_init\_std}^2)`, biases zero.
     ``params``: ``W1`` ``(input_size, hidden_size)``, ``b1``, ``W2`` ``(hidden_size, output_size)``, ``b2``.
+    ``activation="sigmoid"`` gives the chapter-4 network (section 4.5.1).
     """
 
     def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, seed=None,
-                 dtype=np.float64):
-        layers, keys = _feedforward_layers([input_size, hidden_size, output_size], "relu", weight_init_std,
+                 dtype=np.float64, activation="relu"):
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation: expected one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        layers, keys = _feedforward_layers([input_size, hidden_size, output_size], activation, weight_init_std,
                                            use_bias=True, output_activation=None, seed=seed, dtype=dtype)
         super().__init__(layers, SoftmaxWithLoss(), keys)
 

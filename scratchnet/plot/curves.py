@@ -66,19 +66,21 @@ def plot_training_curves(loss_history, train_acc, test_acc, iterations_per_epoch
 
 @builder
 def plot_history_comparison(histories, title=None, smooth_window=20, loss_ylim=None, show_train_acc=False,
-                            log_loss=False):
+                            log_loss=False, styles=None):
     """Runs side by side: smoothed training loss per iteration, and accuracy per epoch.
 
     ``histories`` maps a label to a :class:`~scratchnet.training.History`. The loss is
     a moving average over ``smooth_window`` iterations (raw mini-batch losses are too
     noisy to compare), on a log axis with ``log_loss`` when losses span decades; the
     right panel shows test accuracy, and train accuracy dashed when ``show_train_acc``.
+    ``styles`` maps a label to a line style (default: the optimizer's, else solid); a
+    dashed run is drawn over the solid ones, so two runs that coincide both show.
     """
     if not histories:
         raise ValueError("histories: expected at least one run, got none")
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
     for index, (label, history) in enumerate(histories.items()):
-        color, style = color_for(label, index), linestyle_for(label)
+        color, style = color_for(label, index), (styles or {}).get(label, linestyle_for(label))
         on_top = 3 if style != "-" else 2  # dashed curves over solid ones, so both show where they meet
         smooth = moving_average(history.train_loss, smooth_window)
         start = len(history.train_loss) - smooth.size + 1
