@@ -7,6 +7,7 @@ import pytest
 from scratchnet.datasets import piecewise_regression
 from scratchnet.landscape import (
     LandscapeWarning,
+    PlaneEvaluator,
     loss_grid,
     loss_grid_naive,
     loss_line,
@@ -254,3 +255,54 @@ def test_grid_progress_bar_on_a_terminal_only(monkeypatch, capsys):
     monkeypatch.undo()
     loss_grid(network, X, LABELS, center, d1, d2, [0.0], [0.0], progress=True)
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_threads_give_the_serial_grid_bit_for_bit_and_float32_stays_close(name, monkeypatch):
+    from scratchnet.landscape import grid as grid_module
+
+    make, directions, targets = CASES[name]
+    network = make()
+    center = params_to_vector(network.params)
+    d1, d2 = directions(network)
+    alphas, betas = np.linspace(-1.5, 1.0, 23), np.linspace(-0.5, 2.0, 19)  # several chunks of points
+    used = []
+    real = grid_module._thread_count
+    monkeypatch.setattr(grid_module, "_thread_count", lambda *a: used.append(real(*a)) or used[-1])
+    serial = loss_grid(network, X, targets, center, d1, d2, alphas, betas, threads=1)
+    threaded = loss_grid(network, X, targets, center, d1, d2, alphas, betas, threads=3)
+    np.testing.assert_array_equal(threaded, serial)
+    safe = name != "batchnorm-dropout-eval"  # batch normalization moves, and is set point by point
+    assert used == [1, 3 if safe else 1]
+    single = loss_grid(network, X, targets, center, d1, d2, alphas, betas, dtype=np.float32)
+    np.testing.assert_allclose(single, serial, rtol=1e-5)
+    assert not np.array_equal(single, serial)  # it did compute in float32
+
+
+def test_float32_evaluator_works_in_float32_and_bad_settings_are_named():
+    network = MultiLayerNet(6, [5, 4], 3, seed=2)
+    center = params_to_vector(network.params)
+    d1, d2 = random_direction(network, 1), random_direction(network, 2)
+    evaluator = PlaneEvaluator(network, X, LABELS, center, d1, d2, dtype=np.float32)
+    assert evaluator.stacked[0].dtype == np.float32
+    assert all(array.dtype == np.float32 for array in evaluator.net.params.values())
+    assert all(array.dtype == np.float64 for array in network.params.values())  # the network is untouched
+    with pytest.raises(ValueError, match="dtype: expected float32 or float64, got float16"):
+        PlaneEvaluator(network, X, LABELS, center, d1, d2, dtype=np.float16)
+    with pytest.raises(ValueError, match="threads: expected a whole number >= 1 or None"):
+        loss_grid(network, X, LABELS, center, d1, d2, [0.0], [0.0], threads=0)
+    with pytest.raises(ValueError, match="dtype: a loss function computes in its own dtype"):
+        loss_grid(lambda p: float(np.sum(p["w"] ** 2)), {"w": np.ones(2)}, {"w": np.ones(2)}, {"w": np.ones(2)},
+                  [0.0], [0.0], dtype=np.float32)
+
+
+def test_a_float32_grid_is_cached_apart_from_the_float64_one(tmp_path):
+    network = TwoLayerNet(6, 5, 3, seed=1)
+    center = params_to_vector(network.params)
+    d1, d2 = random_direction(network, 1), random_direction(network, 2)
+    cache = tmp_path / "grid.npz"
+    single = loss_grid(network, X, LABELS, center, d1, d2, [0, 1], [0, 1, 2], cache=cache, dtype=np.float32)
+    double = loss_grid(network, X, LABELS, center, d1, d2, [0, 1], [0, 1, 2], cache=cache)
+    assert not np.array_equal(single, double)
+    np.testing.assert_array_equal(loss_grid(network, X, LABELS, center, d1, d2, [0, 1], [0, 1, 2], cache=cache),
+                                  double)
