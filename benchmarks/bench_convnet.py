@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 
+from scratchnet.blas import blas_description
 from scratchnet.conv import Convolution, convolve_naive
 from scratchnet.datasets import load_mnist
 from scratchnet.networks import SimpleConvNet
@@ -66,6 +67,7 @@ def train_epoch(dtype):
 
 
 def main():
+    print(blas_description())
     rate = gemm_rate()
     print(f"numpy matrix product: {rate / 1e9:.1f} GFLOP/s (float64, 1500 x 1500, best of 3)")
     ok = True

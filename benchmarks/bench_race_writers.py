@@ -15,6 +15,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from scratchnet.blas import blas_description  # noqa: E402
 from scratchnet.objectives import descend, get_objective  # noqa: E402
 from scratchnet.optimizers import get_optimizer  # noqa: E402
 from scratchnet.plot import animate_race, save_animation  # noqa: E402
@@ -24,6 +25,7 @@ RATES = {"SGD": 0.95, "Momentum": 0.1, "Nesterov": 0.1, "AdaGrad": 1.5, "RMSprop
 
 
 def main():
+    print(blas_description())
     bowl = get_objective("bowl")
     paths = {name: descend(get_optimizer(name, lr=lr), bowl, (-7.0, 2.0), 99) for name, lr in RATES.items()}
     began = time.perf_counter()

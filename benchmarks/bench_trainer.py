@@ -14,6 +14,7 @@ import time
 
 import numpy as np
 
+from scratchnet.blas import blas_description
 from scratchnet.datasets import load_mnist
 from scratchnet.networks import TwoLayerNet
 from scratchnet.optimizers import SGD
@@ -96,6 +97,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="epochs timed per variant; the best counts")
     args = parser.parse_args()
+    print(blas_description())
     print(f"one epoch: 60000 samples, batch {BATCH}, 784-{HIDDEN}-10 ReLU, SGD lr {LR} (best of {args.repeats})")
     ok = True
     for dtype in (np.float64, np.float32):

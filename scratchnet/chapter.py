@@ -19,6 +19,13 @@ from pathlib import Path
 from scratchnet.progress import in_notebook
 
 
+def output_folder(project, out=None, quick=False):
+    """A chapter writes to ``out`` if given, else ``build/quick-figures/`` (quick) or ``figures/`` of ``project``."""
+    if out is not None:
+        return Path(out)
+    return Path(project) / "build" / "quick-figures" if quick else Path(project) / "figures"
+
+
 class ChapterRun:
     """Parses a chapter script's options and writes its outputs.
 
@@ -51,12 +58,7 @@ class ChapterRun:
             argv = shlex.split(os.environ.get("SCRATCHNET_CHAPTER_ARGS", ""))
         self.args = parser.parse_args(argv)
         self.quick, self.show = self.args.quick, self.args.show
-        if self.args.out is not None:
-            self.out = self.args.out
-        elif self.quick:
-            self.out = project / "build" / "quick-figures"
-        else:
-            self.out = project / "figures"
+        self.out = output_folder(project, self.args.out, self.quick)
         problem = writable_folder_problem(self.out)
         if problem:
             parser.exit(2, f"{parser.prog}: error: --out {self.out}: {problem}\n")

@@ -6,13 +6,15 @@ command finds them with ``--chapters DIR``, else ``$SCRATCHNET_CHAPTERS``, else
 """
 
 import argparse
+import contextlib
 import os
 import runpy
 import sys
 import time
 from pathlib import Path
 
-from scratchnet.chapter import ChapterRun, writable_folder_problem  # noqa: F401 - ChapterRun: the old home
+from scratchnet.chapter import ChapterRun, output_folder, writable_folder_problem  # noqa: F401 - ChapterRun: old home
+from scratchnet.uptodate import ChapterRecord, chapter_fingerprint, library_fingerprint
 
 DESCRIPTION = """scratchnet: the chapters of "Deep Learning from Scratch" as scripts that draw its figures.
 
@@ -69,6 +71,20 @@ def run_chapter(script, argv):
     return namespace["main"](argv) or []
 
 
+class _Tee:
+    """Writes through to ``stream`` and keeps a copy of what was written."""
+
+    def __init__(self, stream):
+        self.stream, self.lines = stream, []
+
+    def write(self, text):
+        self.lines.append(text)
+        return self.stream.write(text)
+
+    def flush(self):
+        self.stream.flush()
+
+
 def _chapter_argv(args):
     argv = []
     if args.quick:
@@ -97,20 +113,35 @@ def command_figures(args):
         if problem:
             print(f"scratchnet figures: error: --out {args.out}: {problem}", file=sys.stderr)
             return 2
-    written, failures, start = [], [], time.perf_counter()
+    written, failures, skipped, start = [], [], 0, time.perf_counter()
+    record, library = ChapterRecord(output_folder(folder.parent, args.out, args.quick)), library_fingerprint()
     for number, script in enumerate(scripts, 1):
         print(f"[{number}/{len(scripts)}] {script.stem}: {summary_line(script)}", flush=True)
-        began = time.perf_counter()
+        began, argv = time.perf_counter(), _chapter_argv(args)
+        fingerprint = chapter_fingerprint(script, argv, library)
+        last = None if args.no_cache else record.up_to_date(script.stem, fingerprint)
+        if last:  # nothing it depends on changed: its files and what it printed are those of its last run
+            print(f"  up to date: nothing it depends on changed, and its {len(last['files'])} file(s) are as it "
+                  f"wrote them (--no-cache runs it again). Its last run printed:")
+            print(last["output"], end="", flush=True)
+            written += [Path(path) for path in last["files"]]
+            skipped += 1
+            continue
+        printed = _Tee(sys.stdout)
         try:
-            paths = run_chapter(script, _chapter_argv(args))
+            with contextlib.redirect_stdout(printed):
+                paths = run_chapter(script, argv)
         except Exception as error:  # report and go on with the other chapters
+            record.forget(script.stem)
             failures.append((script.stem, error))
             print(f"  FAILED: {type(error).__name__}: {error}", flush=True)
             continue
+        record.remember(script.stem, fingerprint, paths, "".join(printed.lines))
         written += paths
         print(f"  done in {time.perf_counter() - began:.1f} s, {len(paths)} file(s)", flush=True)
-    print(f"\n{len(scripts) - len(failures)} of {len(scripts)} chapters ran in "
-          f"{time.perf_counter() - start:.1f} s; {len(written)} file(s) written")
+    up_to_date = f" ({skipped} up to date)" if skipped else ""
+    print(f"\n{len(scripts) - len(failures) - skipped} of {len(scripts)} chapters ran{up_to_date} in "
+          f"{time.perf_counter() - start:.1f} s; {len(written)} file(s)")
     for path in written:
         print(f"  {path}")
     for name, error in failures:

@@ -189,3 +189,41 @@ def test_hyperparameter_search_validates_on_held_out_images(tmp_path, capsys):
     namespace["main"](["--quick", "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert out.count("best ") >= 5 and "validation accuracy" in out and "the best five: lr from" in out
+
+
+def test_figures_skips_a_chapter_whose_inputs_and_files_are_unchanged(tmp_path, capsys):
+    def figures(*extra):
+        code = cli.main(["--chapters", str(ROOT / "chapters"), "figures", "--quick", "--out", str(tmp_path),
+                         "--only", "ch05_computational_graph", "ch02_perceptron", *extra])
+        assert code == 0
+        return capsys.readouterr().out
+
+    first = figures()
+    assert "2 of 2 chapters ran in" in first and "up to date" not in first
+    apple = tmp_path / "ch05_graph_apple.png"
+    written_at = apple.stat().st_mtime_ns
+    second = figures()
+    assert "0 of 2 chapters ran (2 up to date) in" in second
+    assert apple.stat().st_mtime_ns == written_at  # not drawn again
+    # What the chapter printed comes back with it: the book's numbers.
+    assert second.count("apples: price 220.00000000000003; dApple 2.2, dApple_num 110.00000000000001, dTax 200") == 1
+    apple.write_bytes(apple.read_bytes() + b"changed")  # a file no longer as written: that chapter runs again
+    third = figures()
+    assert "1 of 2 chapters ran (1 up to date) in" in third and apple.stat().st_mtime_ns != written_at
+    assert "0 of 2 chapters ran (2 up to date)" in figures()
+    assert "2 of 2 chapters ran in" in figures("--no-cache")  # runs everything
+
+
+def test_a_chapters_fingerprint_follows_its_script_options_and_the_library(tmp_path):
+    from scratchnet.uptodate import chapter_fingerprint, library_fingerprint
+
+    script = tmp_path / "ch99_demo.py"
+    script.write_text("print(1)\n")
+    library = library_fingerprint()
+    assert library == library_fingerprint()  # the same files, the same fingerprint
+    base = chapter_fingerprint(script, ["--quick"], library)
+    assert base == chapter_fingerprint(script, ["--quick"], library)
+    assert base != chapter_fingerprint(script, [], library)
+    assert base != chapter_fingerprint(script, ["--quick"], library[::-1])
+    script.write_text("print(2)\n")
+    assert base != chapter_fingerprint(script, ["--quick"], library)

@@ -12,6 +12,8 @@ loop, :math:`(L(\theta + h e_i) - L(\theta - h e_i)) / 2h`, only with less work.
 * When that ``Affine`` is the last layer, image :math:`n`'s loss changes only if its own
   hidden value moved. An image whose pixel :math:`x_{ni}` is 0 (most of an MNIST digit)
   or whose ReLU stays off does not move at all, and is skipped.
+* For softmax cross-entropy, an image's change of loss is summed from moments of its
+  softmax computed once (:func:`softmax_loss_changes`), without building moved scores.
 
 So each one-entry change costs a few numbers per image that moves, instead of a whole
 pass through the network.
