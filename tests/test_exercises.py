@@ -118,6 +118,9 @@ MISTAKES = [
     ("convolution", ("delta = np.asarray(dout).transpose(0, 2, 3, 1).reshape(-1, FN)",
                      "delta = np.asarray(dout).reshape(-1, FN)"),
      r"without moving the filter axis last: use dout.transpose\(0, 2, 3, 1\)"),
+    ("convolution", ("self.stride, self.pad = int(stride), int(pad)", "self.stride, self.pad = 1, 0"),
+     r"forward gives wrong values; .*yours .*, right .*\(this check uses 3 x 3 filters, stride 2, pad 1: does "
+     r"forward pass self.stride and self.pad on"),
     ("pooling", ("dwindows[np.arange(delta.size), self.arg_max] = delta",
                  "dwindows[np.arange(delta.size), self.arg_max] = 1.0"), "it ignores dout"),
 ]

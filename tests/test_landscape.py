@@ -287,6 +287,11 @@ def test_float32_evaluator_works_in_float32_and_bad_settings_are_named():
     assert evaluator.stacked[0].dtype == np.float32
     assert all(array.dtype == np.float32 for array in evaluator.net.params.values())
     assert all(array.dtype == np.float64 for array in network.params.values())  # the network is untouched
+    computed = []
+    scores = evaluator._scores
+    evaluator._scores = lambda *a: computed.append(scores(*a).dtype) or scores(*a)
+    evaluator.evaluate(np.array([0.1, 0.2]), np.array([0.3, 0.4]))
+    assert computed == [np.float32] * len(evaluator.blocks)  # the points' own work, in float32
     with pytest.raises(ValueError, match="dtype: expected float32 or float64, got float16"):
         PlaneEvaluator(network, X, LABELS, center, d1, d2, dtype=np.float16)
     with pytest.raises(ValueError, match="threads: expected a whole number >= 1 or None"):

@@ -131,3 +131,21 @@ def test_which_parameters_the_fast_path_covers():
     assert covered(MultiLayerNet(4, [3, 3], 2)) == [False, False, True, False, False]  # only the one before last
     assert covered(MultiLayerNet(4, [3], 2, use_dropout=True)) == [False] * 4  # dropout is not elementwise
     assert covered(build_network([4, 3, 2], output_activation="tanh", loss="squared")) == [False] * 4
+
+
+def test_a_relu_at_its_kink_moves_for_one_sign_only():
+    """A hidden unit just below 0: +h turns it on, -h leaves it off; the difference still counts."""
+    network = TwoLayerNet(3, 2, 2, weight_init_std=0.7, seed=3)
+    x = np.array([[1.0, 0.5, -0.2], [0.3, -1.0, 0.8]])
+    t = np.array([1, 0])
+    network.params["b1"][0] -= (x @ network.params["W1"])[0, 0] + 0.4e-4  # image 0, unit 0 at -0.4e-4
+    fast, naive = assert_equal_to_the_loop(network, x, t)
+    assert abs(naive["W1"][0, 0]) > 1e-3  # the one-sided move shows in the loop's numbers, and in ours
+
+
+def test_two_layer_net_takes_the_chapter_4_activation():
+    names = [type(layer).__name__ for layer in TwoLayerNet(4, 3, 2, activation="sigmoid").layers.values()]
+    assert names == ["Affine", "Sigmoid", "Affine"]
+    assert [type(layer).__name__ for layer in TwoLayerNet(4, 3, 2).layers.values()] == ["Affine", "Relu", "Affine"]
+    with pytest.raises(ValueError, match="activation: expected one of .*'tanh'.*, got 'step'"):
+        TwoLayerNet(4, 3, 2, activation="step")

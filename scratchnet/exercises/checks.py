@@ -33,7 +33,7 @@ def _values_agree(yours, expected, what):
     if not np.allclose(yours, expected, rtol=1e-9, atol=1e-12, equal_nan=False):
         if yours.ndim == 0:
             return f"{what} gives {float(yours):.6g}; the right value is {float(expected):.6g}"
-        return f"{what} gives wrong values; " + largest_differences(yours, expected, "output")
+        return f"{what} gives wrong values; " + largest_differences(yours, expected, "output", reference="right")
     return None
 
 

@@ -81,14 +81,14 @@ def rearranged(analytic, numerical, name):
     return None
 
 
-def largest_differences(analytic, numerical, name, count=3):
+def largest_differences(analytic, numerical, name, count=3, reference="numerical"):
     difference = np.abs(analytic - numerical)
     order = np.argsort(difference, axis=None)[::-1][:count]
     places = []
     for flat in order:
         index = np.unravel_index(flat, analytic.shape)
         where = "[" + ", ".join(str(int(i)) for i in index) + "]"
-        places.append(f"{name}{where}: yours {analytic[index]:.6g}, numerical {numerical[index]:.6g}")
+        places.append(f"{name}{where}: yours {analytic[index]:.6g}, {reference} {numerical[index]:.6g}")
     return "the entries that differ most: " + "; ".join(places)
 
 

@@ -39,6 +39,14 @@ def _setup(exercise, rng):
     return (), x, False, None
 
 
+def _window_settings(arguments, exercise):
+    if exercise.name == "convolution":
+        W, _, stride, pad = arguments
+        return f"{W.shape[2]} x {W.shape[3]} filters, stride {stride}, pad {pad}"
+    pool_h, pool_w, stride, pad = arguments
+    return f"{pool_h} x {pool_w} windows, stride {stride}, pad {pad}"
+
+
 def _copy(arguments):
     return tuple(np.copy(a) if isinstance(a, np.ndarray) else a for a in arguments)
 
@@ -55,6 +63,9 @@ def check_layer(exercise, learner_class):
     wanted = expected.forward(x, t, train=train) if t is not None else expected.forward(x, train=train)
     problem = _values_agree(out, wanted, "forward")
     if problem:
+        if exercise.name in ("convolution", "pooling"):
+            problem += (f" (this check uses {_window_settings(arguments, exercise)}: does forward pass "
+                        f"self.stride and self.pad on to im2col and to the output size?)")
         return Result(False, [problem])
 
     upstream = np.asarray(1.0) if t is not None else rng.standard_normal(np.shape(wanted))
