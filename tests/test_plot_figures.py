@@ -14,6 +14,7 @@ from PIL import Image
 from scratchnet.objectives import descend, get_objective
 from scratchnet.optimizers import get_optimizer
 from scratchnet.plot import (
+    animate_landscape_descent,
     animate_race,
     animate_surface_descent,
     plot_descent_paths,
@@ -218,3 +219,66 @@ def test_an_unknown_objective_name_is_a_clear_error():
 
     with pytest.raises(ValueError, match="name: expected one of bowl, sphere"):
         animate_race("bowel", {"SGD": [[0.0, 0.0], [1.0, 1.0]]})
+
+
+@pytest.mark.parametrize("kind", ["race", "landscape"])
+def test_blitted_frames_equal_the_redrawn_ones(paths, tmp_path, kind):
+    """Each frame drawn over a kept background looks as matplotlib's full redraw of it does."""
+    if kind == "race":  # lines, points, a legend and a counter per frame over contours
+        animation = animate_race(BOWL, paths, frames=6)
+    else:  # over a 3D surface and contours: outlines under colored lines, 3D scatter points, zorders 9-11
+        alphas, betas = np.linspace(-8, 8, 20), np.linspace(-3, 3, 20)
+        A, B = np.meshgrid(alphas, betas)
+        two = {"SGD": paths["SGD"][:9], "Adam": paths["Adam"][:9]}
+        animation = animate_landscape_descent(alphas, betas, BOWL(A, B), two,
+                                              {k: BOWL(p[:, 0], p[:, 1]) for k, p in two.items()}, frames=6)
+    artists = [artist for frame in animation._framedata for artist in frame]
+    visible = [artist.get_visible() for artist in artists]
+    fast = gif_frames(save_animation(animation, tmp_path / "fast", writer="pillow"))
+    assert [artist.get_visible() for artist in artists] == visible  # the figure is left as it was
+    reference = gif_frames(save_animation(animation, tmp_path / "reference", writer="pillow", redraw=True))
+    assert len(fast) == len(reference) == 6
+    moving = np.zeros(reference[0].shape[:2], dtype=bool)  # the pixels some frame changes
+    for redrawn in reference[1:]:
+        moving |= np.abs(redrawn - reference[0]).max(axis=-1) > 40
+    for blitted, redrawn in zip(fast, reference, strict=True):
+        differ = np.abs(blitted - redrawn).max(axis=-1) > 40
+        # Antialiased edges differ by a few percent of the moving pixels; artists drawn in the wrong
+        # order (an outline over its line, a legend under a path) by 15% and more.
+        assert differ[moving].mean() < 0.1 and differ.mean() < 0.005
+    assert moving.sum() > 1000  # and the frames differ
+
+
+def test_blitted_frames_reach_ffmpeg_as_raw_rgba_in_order(paths, tmp_path):
+    """Where ffmpeg is installed, each blitted frame is sent to it as its own writer would send it."""
+    import io
+    from contextlib import contextmanager
+    from pathlib import Path
+
+    from matplotlib.animation import FFMpegWriter
+
+    class Recording(FFMpegWriter):
+        @contextmanager
+        def saving(self, fig, outfile, dpi, *args, **kwargs):
+            self._proc = type("Process", (), {"stdin": io.BytesIO()})()
+            yield self
+            Path(outfile).write_bytes(self._proc.stdin.getvalue())
+
+    animation = animate_race(BOWL, paths, frames=3)
+    frames = list(saving_module.frame_images(animation, dpi=50))
+    saving_module._write_frames(iter(frames), tmp_path / "raw", Recording(fps=5), animation._fig, 50)
+    width, height, _ = frames[0]
+    assert (tmp_path / "raw").read_bytes() == b"".join(data for _, _, data in frames)
+    assert len(frames) == 3 and all(len(data) == width * height * 4 for _, _, data in frames)
+    assert (width, height) == tuple(round(size * 50) for size in animation._fig.get_size_inches())
+
+
+def test_an_animation_whose_figure_has_a_plain_canvas_is_drawn_on_agg(paths, tmp_path):
+    """In a notebook a figure closed in pyplot keeps a plain canvas, which cannot keep pixels."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    animation = animate_race(BOWL, paths, frames=3)
+    plain = FigureCanvasBase(animation._fig)
+    frames = gif_frames(save_animation(animation, tmp_path / "plain", writer="pillow"))
+    assert len(frames) == 3 and np.abs(frames[0] - frames[-1]).max() > 50
+    assert animation._fig.canvas is plain  # given back as it was
