@@ -118,7 +118,8 @@ def command_figures(args):
     for number, script in enumerate(scripts, 1):
         print(f"[{number}/{len(scripts)}] {script.stem}: {summary_line(script)}", flush=True)
         began, argv = time.perf_counter(), _chapter_argv(args)
-        fingerprint = chapter_fingerprint(script, argv, library)
+        # --no-cache changes how the files are made, not what they are: the record serves either way.
+        fingerprint = chapter_fingerprint(script, [a for a in argv if a != "--no-cache"], library)
         last = None if args.no_cache else record.up_to_date(script.stem, fingerprint)
         if last:  # nothing it depends on changed: its files and what it printed are those of its last run
             print(f"  up to date: nothing it depends on changed, and its {len(last['files'])} file(s) are as it "

@@ -212,6 +212,7 @@ def test_figures_skips_a_chapter_whose_inputs_and_files_are_unchanged(tmp_path, 
     assert "1 of 2 chapters ran (1 up to date) in" in third and apple.stat().st_mtime_ns != written_at
     assert "0 of 2 chapters ran (2 up to date)" in figures()
     assert "2 of 2 chapters ran in" in figures("--no-cache")  # runs everything
+    assert "0 of 2 chapters ran (2 up to date)" in figures()  # and its record serves a plain run
 
 
 def test_a_chapters_fingerprint_follows_its_script_options_and_the_library(tmp_path):
