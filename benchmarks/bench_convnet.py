@@ -17,26 +17,13 @@ Target: the im2col convolution at least 100 times the loops. Float32 works for t
 import time
 
 import numpy as np
+from rates import matmul_rate, timed  # benchmarks/rates.py, beside this script
 
 from scratchnet.blas import blas_description
 from scratchnet.conv import Convolution, convolve_naive
 from scratchnet.datasets import load_mnist
 from scratchnet.networks import SimpleConvNet
 from scratchnet.optimizers import Adam
-
-
-def gemm_rate(n=1500, repeats=3):
-    """Floating-point operations per second of numpy's ``a @ b`` for ``n x n`` float64 matrices (best of a few)."""
-    rng = np.random.default_rng(0)
-    a, b = rng.standard_normal((n, n)), rng.standard_normal((n, n))
-    best = min(_timed(lambda: a @ b) for _ in range(repeats))
-    return 2 * n**3 / best
-
-
-def _timed(function):
-    began = time.perf_counter()
-    function()
-    return time.perf_counter() - began
 
 
 def epoch_flops(net, batch, batches):
@@ -63,13 +50,13 @@ def train_epoch(dtype):
             grads = net.gradient(x[start:start + 100], t[start:start + 100])
             optimizer.update(net.params, grads)
 
-    seconds = min(_timed(epoch) for _ in range(2))
+    seconds = min(timed(epoch) for _ in range(2))
     return net, seconds, len(x) // 100
 
 
 def main():
     print(blas_description())
-    rate = gemm_rate()
+    rate = matmul_rate()
     print(f"numpy matrix product: {rate / 1e9:.1f} GFLOP/s (float64, 1500 x 1500, best of 3)")
     ok = True
     for dtype in (np.float64, np.float32):
@@ -85,7 +72,7 @@ def main():
     x = rng.standard_normal((20, 1, 28, 28))
     W, b = rng.standard_normal((30, 1, 5, 5)), rng.standard_normal(30)
     layer = Convolution(W, b)
-    fast = min(_timed(lambda: layer.apply(x)) for _ in range(5))
+    fast = min(timed(lambda: layer.apply(x)) for _ in range(5))
     began = time.perf_counter()
     naive = convolve_naive(x, W, b)
     loops = time.perf_counter() - began

@@ -35,6 +35,7 @@ import warnings
 import dask
 import numpy as np
 from distributed import Client, LocalCluster
+from rates import matmul_rate  # benchmarks/rates.py, beside this script
 
 from scratchnet.blas import blas_description
 from scratchnet.datasets import load_mnist
@@ -110,19 +111,6 @@ def random_plane(x, labels, args):
                      lambda a, b: loss_grid_naive(network, x, labels, center, d1, d2, [a], [b])[0, 0],
                      grid, grid, args.full, args.sample)
     return result, (network, center, d1, d2, grid)
-
-
-def matmul_rate(dtype, size=1500, repeats=3):
-    """numpy's matrix-product rate in this run, floating-point operations a second."""
-    a = np.random.default_rng(0).standard_normal((size, size)).astype(dtype)
-    best = min(_timed(lambda: a @ a) for _ in range(repeats))
-    return 2 * size**3 / best
-
-
-def _timed(function):
-    began = time.perf_counter()
-    function()
-    return time.perf_counter() - began
 
 
 def plane_rates(x, labels, plane, naive_seconds):
