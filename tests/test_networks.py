@@ -200,3 +200,14 @@ def test_each_dropout_layer_draws_its_own_mask():
     assert len(masks) == 2 and masks[0].shape == masks[1].shape == (20, 50)
     assert not np.array_equal(masks[0], masks[1])
     assert 0.3 < masks[0].mean() < 0.7 and 0.3 < masks[1].mean() < 0.7
+
+
+def test_the_shipped_sample_weights_are_what_their_script_makes(tmp_path):
+    """scripts/train_sample_weights.py's recipe, run again, writes the shipped file byte for byte."""
+    from scratchnet.networks import build_network
+    from scratchnet.networks.pretrained import PRETRAINED_FOLDER, train_and_save
+
+    network = build_network([784, 50, 100, 10], activation="sigmoid", weight_init_std="xavier", seed=0)
+    accuracy = train_and_save(network, "sample_weight.npz", 0, 30, folder=tmp_path)
+    assert accuracy == 0.931
+    assert (tmp_path / "sample_weight.npz").read_bytes() == (PRETRAINED_FOLDER / "sample_weight.npz").read_bytes()

@@ -4,10 +4,12 @@ Each file is made by a script in ``scripts/``, seeded, and records the test accu
 weights reach on the embedded test images; the tests check that they still do.
 """
 
+import io
 from pathlib import Path
 
 import numpy as np
 
+from scratchnet.fileio import write_bytes_atomic
 from scratchnet.networks.convnet import DeepConvNet, SimpleConvNet
 
 PRETRAINED_FOLDER = Path(__file__).resolve().parent.parent / "datasets" / "data" / "pretrained"
@@ -48,3 +50,27 @@ def load_deep_convnet():
             array[...] = stored[key]
         info = {key: stored[key].item() for key in ("seed", "epochs", "test_accuracy")}
     return network, info
+
+
+def train_and_save(network, name, seed, epochs, flatten=True, folder=PRETRAINED_FOLDER):
+    """How each script in ``scripts/`` makes its weights: train, round to float32, measure, write ``folder/name``.
+
+    Adam (lr 0.001), batch 100, ``epochs`` epochs over the embedded training images, the
+    batches drawn with ``seed``. The test accuracy recorded is that of the float32 weights
+    shipped, on the embedded test images. Returns it.
+    """
+    from scratchnet.datasets import load_mnist
+    from scratchnet.optimizers import Adam
+    from scratchnet.training import Trainer
+
+    (x_train, t_train), (x_test, t_test) = load_mnist(flatten=flatten)
+    Trainer(network, Adam(lr=0.001), x_train, t_train, x_test, t_test, epochs=epochs, batch_size=100, seed=seed,
+            verbose=False).fit()
+    weights = {key: value.astype(np.float32) for key, value in network.params.items()}
+    for key, value in weights.items():  # measure what is shipped: the float32 weights
+        network.params[key][...] = value
+    accuracy = network.accuracy(x_test, t_test)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **weights, seed=seed, epochs=epochs, test_accuracy=accuracy)
+    write_bytes_atomic(Path(folder) / name, buffer.getvalue())
+    return accuracy
