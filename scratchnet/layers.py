@@ -18,7 +18,7 @@ No layer modifies the array it is given.
 
 import numpy as np
 
-from scratchnet.functions import _labels_as_indices, mean_squared_error, sigmoid, softmax_cross_entropy
+from scratchnet.functions import _labels_as_indices, log_softmax, mean_squared_error, sigmoid, softmax_cross_entropy
 
 
 class NonFiniteLossError(ValueError):
@@ -416,8 +416,7 @@ class SoftmaxWithLoss(LossLayer):
     def sample_losses(self, x, t):
         """One loss per row of ``x`` ``(N, C)``, ``(N,)``: the terms whose mean ``apply`` gives."""
         labels = _labels_as_indices(t, x.shape[-1])
-        shifted = x - x.max(axis=-1, keepdims=True)
-        return np.log(np.exp(shifted).sum(axis=-1)) - shifted[np.arange(len(x)), labels]
+        return -log_softmax(x)[np.arange(len(x)), labels]
 
     def forward(self, x, t, train=False):
         loss, self.y, self.labels = softmax_cross_entropy(x, t, return_details=True)

@@ -109,6 +109,7 @@ class PlaneEvaluator:
         self.blocks = [slice(start, min(start + rows, self.n)) for start in range(0, self.n, rows)]
         # Points may be evaluated by several threads at once unless a moving layer is evaluated by setting each
         # point's parameters in turn (only stacked Affine layers and a linear first layer avoid that).
+        self._zeros = None  # see _zeros_like
         self.thread_safe = self.linear and all(isinstance(self.layers[i], Affine) for i in moving if i != self.first)
         if self.linear:
             # [base; P1; P2] of each block, stacked: z for G points is then one product (G, 3) @ (3, rows * out),
@@ -267,7 +268,7 @@ class PlaneEvaluator:
         ``np.maximum`` against an array of zeros runs numpy's vectorized loop; against the
         scalar 0 it takes a loop about two and a half times slower (the same numbers).
         """
-        zeros = getattr(self, "_zeros", None)
+        zeros = self._zeros
         if zeros is None or zeros.size < z.size or zeros.dtype != z.dtype:
             zeros = self._zeros = np.zeros(z.size, dtype=z.dtype)
         return zeros[:z.size].reshape(z.shape)

@@ -21,7 +21,7 @@ pass through the network.
 
 import numpy as np
 
-from scratchnet.functions import _labels_as_indices
+from scratchnet.functions import _labels_as_indices, softmax
 from scratchnet.layers import Affine, SoftmaxWithLoss
 
 
@@ -44,7 +44,7 @@ def loss_changes(layers, index, last_layer, inputs, t, name, flat_indices, steps
     ``name`` is ``"W"`` or ``"b"`` of ``layers[index]``; ``flat_indices`` is ``(K,)`` and
     ``steps`` ``(S, K)``: S moves of each entry (the central difference's +h and -h), which
     share the work of finding what moves. Returns ``(S, K)``. Only the images that move are
-    evaluated, as ``(image, entry)`` pairs; ``at`` is a pair's place in the ``(N, M)`` arrays.
+    evaluated, as ``(image, entry)`` pairs.
     """
     first, activations, last = layers[index], layers[index + 1:-1], layers[-1]
     x = first._flat(np.asarray(inputs[index]))  # (N, D)
@@ -58,7 +58,8 @@ def loss_changes(layers, index, last_layer, inputs, t, name, flat_indices, steps
         columns = np.asarray(flat_indices)
         pair_image, pair_k = np.divmod(np.arange(images * len(columns)), len(columns))
         pixel = 1.0
-    at = pair_image * width + columns[pair_k]
+    column = columns[pair_k]
+    at = pair_image * width + column
     start, before, moved = np.take(pre, at), np.take(hidden, at), []
     for step in steps:
         value = start + np.take(step, pair_k) * pixel
@@ -68,8 +69,8 @@ def loss_changes(layers, index, last_layer, inputs, t, name, flat_indices, steps
     moved = np.array(moved)  # (S, P)
     keep = np.any(moved != 0, axis=0)  # a ReLU that stays off moves nothing
     if not keep.all():
-        pair_image, pair_k, at, moved = pair_image[keep], pair_k[keep], at[keep], moved[:, keep]
-    differences = sample_loss_changes(last_layer, last.W, scores, t, pair_image, at % width, moved, at)
+        pair_image, pair_k, column, moved = pair_image[keep], pair_k[keep], column[keep], moved[:, keep]
+    differences = sample_loss_changes(last_layer, last.W, scores, t, pair_image, column, moved)
     return np.array([np.bincount(pair_k, weights=row, minlength=len(columns)) for row in differences]) / images
 
 
@@ -87,18 +88,17 @@ def _images_that_move(x, rows):
     return image[offsets + np.arange(len(pair_k))], pair_k
 
 
-def sample_loss_changes(last_layer, W, scores, t, image, column, change, at=None):
+def sample_loss_changes(last_layer, W, scores, t, image, column, change):
     r"""Image ``image[p]``'s change of loss when its scores move by ``change[..., p] * W[column[p]]``.
 
-    ``change`` is ``(P,)`` or ``(S, P)``; so is the result. (``at``, if given, is
-    ``image * len(W) + column``, already computed by the caller.)
+    ``change`` is ``(P,)`` or ``(S, P)``; so is the result.
 
     The direct way: build the moved scores and take the difference of the two losses.
     For softmax cross-entropy :func:`softmax_loss_changes` gives the same numbers without
     building them.
     """
     if isinstance(last_layer, SoftmaxWithLoss):
-        changes = softmax_loss_changes(W, scores, t, image, column, change, at)
+        changes = softmax_loss_changes(W, scores, t, image, column, change)
         if changes is not None:
             return changes
     base = last_layer.sample_losses(scores, t)[image]  # (N,): the loss is their mean
@@ -107,7 +107,7 @@ def sample_loss_changes(last_layer, W, scores, t, image, column, change, at=None
                      for row in np.atleast_2d(change)]).reshape(np.shape(change))
 
 
-def softmax_loss_changes(W, scores, t, image, column, change, at=None, max_terms=12):
+def softmax_loss_changes(W, scores, t, image, column, change, max_terms=12):
     r"""The change of :math:`\ell_n = \log\sum_c e^{z_{nc}} - z_{n,t_n}` when :math:`z_n` moves by :math:`u\,w_j`.
 
     :math:`\Delta\ell = \log\big(1 + \sum_c p_{nc}(e^{u w_{jc}} - 1)\big) - u\,w_{j,t_n}` with
@@ -124,10 +124,8 @@ def softmax_loss_changes(W, scores, t, image, column, change, at=None, max_terms
         if terms > max_terms:
             return None
         next_term *= bound / (terms + 1)
-    at = image * len(W) + column if at is None else at
-    shifted = scores - scores.max(axis=-1, keepdims=True)
-    probabilities = np.exp(shifted)
-    probabilities /= probabilities.sum(axis=-1, keepdims=True)
+    at = image * len(W) + column  # each pair's place in the (N, M) moments
+    probabilities = softmax(scores)
     moments = [probabilities @ (W.T ** k) / factorial for k, factorial in _factorials(terms)]  # (N, M) each
     series = np.zeros(np.shape(change))
     for moment in reversed(moments):  # Horner: u (M_1 + u (M_2/2! + u (M_3/3! + ...)))
