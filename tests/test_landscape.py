@@ -283,15 +283,23 @@ def test_float32_evaluator_works_in_float32_and_bad_settings_are_named():
     network = MultiLayerNet(6, [5, 4], 3, seed=2)
     center = params_to_vector(network.params)
     d1, d2 = random_direction(network, 1), random_direction(network, 2)
-    evaluator = PlaneEvaluator(network, X, LABELS, center, d1, d2, dtype=np.float32)
-    assert evaluator.stacked[0].dtype == np.float32
-    assert all(array.dtype == np.float32 for array in evaluator.net.params.values())
-    assert all(array.dtype == np.float64 for array in network.params.values())  # the network is untouched
-    computed = []
-    scores = evaluator._scores
-    evaluator._scores = lambda *a: computed.append(scores(*a).dtype) or scores(*a)
-    evaluator.evaluate(np.array([0.1, 0.2]), np.array([0.3, 0.4]))
-    assert computed == [np.float32] * len(evaluator.blocks)  # the points' own work, in float32
+    for features_first in (True, False):  # the fast path and the general one
+        evaluator = PlaneEvaluator(network, X, LABELS, center, d1, d2, dtype=np.float32, features_first=features_first)
+        assert evaluator.features_first == features_first
+        assert evaluator.stacked[0].dtype == np.float32
+        assert all(array.dtype == np.float32 for array in evaluator.net.params.values())
+        assert all(array.dtype == np.float64 for array in network.params.values())  # the network is untouched
+        computed, name = [], "_features_first_scores" if features_first else "_scores"
+        original = getattr(evaluator, name)
+
+        def spy(*args, original=original, features_first=features_first, computed=computed):
+            result = original(*args)
+            computed.append((args[-1] if features_first else result).dtype)  # the scores written or returned
+            return result
+
+        setattr(evaluator, name, spy)
+        evaluator.evaluate(np.array([0.1, 0.2]), np.array([0.3, 0.4]))
+        assert computed == [np.float32] * len(evaluator.blocks)  # the points' own work, in float32
     with pytest.raises(ValueError, match="dtype: expected float32 or float64, got float16"):
         PlaneEvaluator(network, X, LABELS, center, d1, d2, dtype=np.float16)
     with pytest.raises(ValueError, match="threads: expected a whole number >= 1 or None"):

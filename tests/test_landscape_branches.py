@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from scratchnet.landscape import loss_grid, loss_grid_naive, params_to_vector, random_direction, split_vector
+from scratchnet.landscape import (
+    loss_grid,
+    loss_grid_naive,
+    params_to_vector,
+    random_direction,
+    split_vector,
+    vector_to_params,
+)
 from scratchnet.landscape.evaluator import PlaneEvaluator
 from scratchnet.networks import MultiLayerNet, build_network
 
@@ -91,3 +98,74 @@ def test_a_cached_grid_is_recomputed_when_what_it_depends_on_changes(change, tmp
     expected = loss_grid_naive(network, settings["x"], settings["t"], settings["center"], d1, d2, [0.0, 1.0],
                                [0.0], train=settings["train"])
     np.testing.assert_allclose(again, expected, rtol=1e-10)
+
+
+def only(network, keys, seed):
+    """A random direction that moves only the parameters ``keys``."""
+    rng = np.random.default_rng(seed)
+    return np.concatenate([rng.standard_normal(np.size(v)) * (k in keys) for k, v in network.params.items()])
+
+
+def features_first_case(name):
+    """(network, center, d1, d2) of each kind of network the features-first fast path scores."""
+    if name == "relu, every weight and bias moves":
+        network = with_nonzero_biases(MultiLayerNet(6, [5, 4], 3, seed=1))
+        d1, d2 = random_direction(network, 1, include_biases=True), random_direction(network, 2, include_biases=True)
+    elif name == "tanh, a sigmoid after the last layer, no biases":
+        network = build_network([6, 5, 4, 3], activation="tanh", output_activation="sigmoid", use_bias=False, seed=2)
+        d1, d2 = random_direction(network, 3), random_direction(network, 4)
+    elif name == "only the first layer moves":  # the later layers keep one W and b for every point
+        network = with_nonzero_biases(MultiLayerNet(6, [5, 4], 3, seed=5))
+        d1, d2 = only(network, {"W1", "b1"}, 5), only(network, {"W1"}, 6)
+    else:  # only the last layer moves: its bias is in base, P1 and P2 already
+        network = with_nonzero_biases(MultiLayerNet(6, [5, 4], 3, seed=7))
+        d1, d2 = only(network, {"W3", "b3"}, 7), only(network, {"W3", "b3"}, 8)
+    return network, params_to_vector(network.params), d1, d2
+
+
+FEATURES_FIRST_CASES = ["relu, every weight and bias moves", "tanh, a sigmoid after the last layer, no biases",
+                        "only the first layer moves", "only the last layer moves"]
+
+
+@pytest.mark.parametrize("name", FEATURES_FIRST_CASES)
+def test_features_first_scores_equal_the_general_path_and_the_naive_loop(name):
+    network, center, d1, d2 = features_first_case(name)
+    A, B = np.meshgrid(ALPHAS, BETAS)
+    results = {}
+    for features_first in (True, False):
+        # Blocks of 64 rows (the last one short), their scores gathered in groups of two blocks.
+        evaluator = PlaneEvaluator(network, X, LABELS, center, d1, d2, accuracy=True, block_bytes=2**11,
+                                   group_bytes=8 * 8 * 3 * 128, features_first=features_first)
+        assert evaluator.features_first == features_first
+        assert len(evaluator.blocks) == 4 and len(evaluator.groups) == 2
+        results[features_first] = evaluator.evaluate(A.ravel(), B.ravel())
+    naive = loss_grid_naive(network, X, LABELS, center, d1, d2, ALPHAS, BETAS).ravel()
+    np.testing.assert_allclose(results[True][0], naive, rtol=1e-10)
+    np.testing.assert_allclose(results[False][0], naive, rtol=1e-10)
+    np.testing.assert_array_equal(results[True][1], results[False][1])  # the same accuracies
+    vector_to_params(center + A.ravel()[4] * d1 + B.ravel()[4] * d2, network.params)
+    assert results[True][1][4] == network.accuracy(X, LABELS)
+    assert len(set(np.round(results[True][1], 6))) > 1  # the accuracy changes over the grid
+
+
+def test_features_first_only_where_it_applies():
+    network, center, d1, d2 = features_first_case("relu, every weight and bias moves")
+    assert PlaneEvaluator(network, X, LABELS, center, d1, d2).features_first
+    assert not PlaneEvaluator(network, X, LABELS, center, d1, d2, train=True).features_first
+    batchnorm = MultiLayerNet(6, [5], 3, use_batchnorm=True, seed=3)  # per-feature layers need samples first
+    b1, b2 = random_direction(batchnorm, 1), random_direction(batchnorm, 2)
+    assert not PlaneEvaluator(batchnorm, X, LABELS, params_to_vector(batchnorm.params), b1, b2).features_first
+    squared = build_network([6, 5, 3], loss="squared", seed=4)
+    s1, s2 = random_direction(squared, 1), random_direction(squared, 2)
+    targets = np.eye(3)[LABELS]
+    assert not PlaneEvaluator(squared, X, targets, params_to_vector(squared.params), s1, s2).features_first
+
+
+def test_data_blocks_are_grouped_in_order_up_to_the_row_limit():
+    from scratchnet.landscape.evaluator import _groups
+
+    blocks = [slice(0, 64), slice(64, 128), slice(128, 192), slice(192, 203)]
+    assert _groups(blocks, 64) == [[0], [1], [2], [3]]
+    assert _groups(blocks, 140) == [[0, 1], [2, 3]]
+    assert _groups(blocks, 203) == [[0, 1, 2, 3]]
+    assert _groups(blocks, 10) == [[0], [1], [2], [3]]  # a block longer than the limit still makes a group

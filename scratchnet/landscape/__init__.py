@@ -5,7 +5,7 @@
 - :mod:`~scratchnet.landscape.grid`: ``loss_line``, ``loss_grid`` (fast, exact, cached,
   optionally parallel) and ``loss_grid_naive``, the readable reference.
 - :mod:`~scratchnet.landscape.evaluator`: ``PlaneEvaluator``, the fast exact evaluator, one
-  shortcut per method.
+  shortcut per method; :mod:`~scratchnet.landscape.softmax`, its softmax losses of many points.
 - :mod:`~scratchnet.landscape.functional`: losses given as plain functions of a params dict
   (anyone's numpy network), accepted by everything above.
 - :mod:`~scratchnet.landscape.trajectory`: ``trajectory_landscape``, from a recorded
