@@ -104,7 +104,8 @@ class PlaneEvaluator:
         # Work in pieces of about block_bytes per activation array: a chunk of grid points (at least 8, so
         # per-call overhead is shared; more when layers are narrow) times a block of data rows, near the size
         # of one core's L2 cache. Measured on a 784-128-10 net over 10,000 images with two threads, 8 points x
-        # 256 rows (2 MB) is the fastest such piece: 8 x 512 is about 10% slower, 8 x 64 about 45% slower.
+        # 256 rows (2 MB) is the fastest such piece: 8 x 64 and 8 x 512 are about a quarter slower (smaller
+        # pieces make more calls, each holding the interpreter's lock a while; larger ones leave the cache).
         widest, size = self._widest_per_point(), self.dtype.itemsize
         self.chunk = int(np.clip(block_bytes // (size * widest * self.n), 8, 256))
         # In training mode batch normalization mixes the samples, so there the data stays whole.
