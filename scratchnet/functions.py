@@ -32,7 +32,8 @@ def sigmoid(x):
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(float)
     exp_neg_abs = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + exp_neg_abs), exp_neg_abs / (1.0 + exp_neg_abs))
+    denominator = 1.0 + exp_neg_abs
+    return np.where(x >= 0, 1.0 / denominator, exp_neg_abs / denominator)
 
 
 def sigmoid_grad(x):

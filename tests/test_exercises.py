@@ -97,7 +97,7 @@ MISTAKES = [
     ("sgd", ("params[key] -= self.lr * grads[key]", "params[key] = params[key] - self.lr * grads[key]"),
      "replaces params\\[key\\] with a new array"),
     ("numerical_gradient", ("            x[index] = original\n", "            pass\n"), "leaves x changed"),
-    ("sigmoid", ("return np.where(x >= 0, 1.0 / (1.0 + exp_neg_abs), exp_neg_abs / (1.0 + exp_neg_abs))",
+    ("sigmoid", ("return np.where(x >= 0, 1.0 / denominator, exp_neg_abs / denominator)",
                  "return 1.0 / (1.0 + np.exp(-x))"), "sigmoid overflows"),
     ("softmax", ("shifted = x - np.max(x, axis=-1, keepdims=True)", "shifted = x"), "softmax overflows"),
     ("cross_entropy_error", ("return -np.mean(np.log(picked + 1e-7), axis=-1)",

@@ -68,11 +68,14 @@ def test_the_fast_path_gives_the_textbook_loops_numbers(name, monkeypatch):
     build, t = NETWORKS[name]
     network = build()
     calls = []
-    real = rank_one.loss_changes
-    monkeypatch.setattr(rank_one, "loss_changes", lambda *a, **k: calls.append(a[5]) or real(*a, **k))
+    real = rank_one.RankOne.loss_changes
+    monkeypatch.setattr(rank_one.RankOne, "loss_changes",
+                        lambda self, name, *a: calls.append((self.first, name)) or real(self, name, *a))
     fast, naive = assert_equal_to_the_loop(network, sparse_batch(7, 6, seed=len(name)), t, max_chunk_bytes=2**9)
-    assert set(calls) == {"W", "b"}  # W1 and b1 went the fast way, in several chunks
-    assert len(calls) > 2
+    affines = [layer for layer in network.layers.values() if isinstance(layer, Affine)]
+    # Every W and b went the fast way, the first layer's W in several chunks.
+    assert set(calls) == {(layer, name) for layer in affines for name in ("W", "b")}
+    assert calls.count((affines[0], "W")) > 1
     # A pixel that is 0 in every image moves no loss: both give exactly 0 (or the weight decay's lambda W).
     if network.weight_decay_lambda:
         decay = network.weight_decay_lambda * network.params["W1"][1]
@@ -117,7 +120,7 @@ def test_softmax_series_equals_the_direct_difference_and_declines_large_moves():
 def test_the_images_that_move_are_the_nonzero_pixels_of_each_entry():
     x = sparse_batch(9, 6, seed=3)
     rows = np.array([4, 1, 0, 4, 5, 2, 3])
-    image, k = rank_one._images_that_move(x, rows)
+    image, k = rank_one._images_that_move(rank_one._nonzero_pattern(x), rows)
     expected = [(n, j) for j, i in enumerate(rows) for n in range(9) if x[n, i] != 0]
     assert list(zip(image.tolist(), k.tolist(), strict=True)) == expected
 
@@ -127,9 +130,10 @@ def test_which_parameters_the_fast_path_covers():
         layers = list(network.layers.values())
         return [rank_one.covers(layers, i, network.last_layer) for i in range(len(layers))]
 
-    assert covered(TwoLayerNet(4, 3, 2)) == [True, False, False]  # Affine, Relu, last Affine
-    assert covered(MultiLayerNet(4, [3, 3], 2)) == [False, False, True, False, False]  # only the one before last
-    assert covered(MultiLayerNet(4, [3], 2, use_dropout=True)) == [False] * 4  # dropout is not elementwise
+    assert covered(TwoLayerNet(4, 3, 2)) == [True, False, True]  # Affine, Relu, last Affine
+    # The one before last and the last; the first is followed by an Affine that is not the last.
+    assert covered(MultiLayerNet(4, [3, 3], 2)) == [False, False, True, False, True]
+    assert covered(MultiLayerNet(4, [3], 2, use_dropout=True)) == [False] * 3 + [True]  # dropout: not elementwise
     assert covered(build_network([4, 3, 2], output_activation="tanh", loss="squared")) == [False] * 4
 
 

@@ -154,13 +154,15 @@ class LayerNet:
         layers = list(self.layers.values())
         inputs = self.layer_inputs(x, train)
         widest = max(int(np.prod(a.shape)) for a in inputs[1:])
-        grads = {}
+        grads, fast_paths = {}, {}  # layer index -> rank_one.RankOne, shared by its W and b
         for key, (name, attr) in self._slots.items():
             index = self._layer_index[name]
             layer = layers[index]
             array = layer.params[attr]
             flat = array.reshape(-1)
             fast = rank_one.covers(layers, index, self.last_layer)
+            if fast and index not in fast_paths:
+                fast_paths[index] = rank_one.RankOne(layers, index, self.last_layer, inputs, t)
             chunk = max(1, max_chunk_bytes // (8 * (len(x) * (inputs[-1].shape[-1] + 4) if fast else 2 * widest)))
             grad = np.empty(flat.size)
             for start in range(0, flat.size, chunk):
@@ -169,8 +171,7 @@ class LayerNet:
                 values = np.concatenate([original + h, original - h])
                 if fast:  # the same differences, one hidden unit at a time (networks/rank_one.py)
                     steps = values.reshape(2, -1) - original  # as stored: (w + h) - w is not always h
-                    losses = rank_one.loss_changes(layers, index, self.last_layer, inputs, t, attr, indices,
-                                                   steps).reshape(-1)
+                    losses = fast_paths[index].loss_changes(attr, indices, steps).reshape(-1)
                 else:
                     losses = self._perturbed_losses(layers, index, inputs, t, attr, indices, values, train)
                 if key in self._decayed and self.weight_decay_lambda:
