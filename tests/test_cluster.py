@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from distributed import Client, LocalCluster, get_task_stream
 
-from scratchnet.landscape import loss_grid, params_to_vector, random_direction
+from scratchnet.landscape import PlaneEvaluator, loss_grid, params_to_vector, random_direction
 from scratchnet.landscape.grid import worker_count
 from scratchnet.networks import MultiLayerNet
 
@@ -42,11 +42,18 @@ def test_a_dask_cluster_gives_the_serial_grid_bit_for_bit():
             Client(cluster) as client:
         executor = client.get_executor()
         assert worker_count(executor) == 2
+        scattered, scatter = [], client.scatter
+        client.scatter = lambda data, **options: scattered.append(type(data).__name__) or scatter(data, **options)
         with get_task_stream(client) as tasks:
             on_cluster = loss_grid(network, X, LABELS, center, d1, d2, alphas, betas, accuracy=True,
                                    executor=executor)
         own_on_cluster = loss_grid(own_loss, params, u, v, alphas[:9], betas[:7], executor=executor)
-    assert len({task["worker"] for task in tasks.data}) == 2  # both worker processes took a share
+    assert scattered == ["PlaneEvaluator", "FunctionEvaluator"]  # each sent to the workers once
+    grid_tasks = [task for task in tasks.data if "evaluate_chunks" in task["key"]]
+    assert len({task["worker"] for task in grid_tasks}) == 2  # both worker processes took a share
+    evaluator = PlaneEvaluator(network, X, LABELS, center, d1, d2, accuracy=True)
+    chunks = len(evaluator.chunk_ranges(alphas.size * betas.size))
+    assert chunks > 2 and len(grid_tasks) == min(chunks, 16)  # up to eight groups a worker, taken as each is free
     for fast, reference in zip(on_cluster, serial, strict=True):
         np.testing.assert_array_equal(fast, reference)
     np.testing.assert_array_equal(own_on_cluster, serial_own)

@@ -139,6 +139,22 @@ def worker_count(executor):
     return max(1, int(workers or os.cpu_count() or 2))
 
 
+def _send_once(executor, evaluator):
+    """The evaluator sent once to every worker of a Dask client's executor (a future standing for it), else None.
+
+    Any other executor sends it with each task.
+    """
+    client = getattr(executor, "_client", None)  # distributed.client.ClientExecutor
+    if client is None or not callable(getattr(client, "scatter", None)):
+        return None
+    return client.scatter(evaluator, broadcast=True)
+
+
+def _evaluate_chunks(evaluator, flat_a, flat_b, chunks):
+    """One task: ``evaluator.evaluate_chunks`` (a function, so that a worker can be given the evaluator by a future)."""
+    return evaluator.evaluate_chunks(flat_a, flat_b, chunks)
+
+
 def _run_chunks(evaluator, flat_a, flat_b, executor, bar):
     """Evaluate every chunk of the flat point arrays, serially or on ``executor``; results in order."""
     chunks = evaluator.chunk_ranges(flat_a.size)
@@ -157,9 +173,12 @@ def _run_chunks(evaluator, flat_a, flat_b, executor, bar):
             results.append(evaluator.evaluate_chunks(flat_a, flat_b, [chunk]))
             bar.update(done, note(done, len(chunks)))
     else:
-        groups = np.array_split(np.arange(len(chunks)), min(len(chunks), worker_count(executor)))
-        futures = [executor.submit(evaluator.evaluate_chunks, flat_a, flat_b, [chunks[i] for i in group])
-                   for group in groups if len(group)]
+        workers, shipped = worker_count(executor), _send_once(executor, evaluator)
+        # Each task carries the evaluator, so one group of chunks per worker; where it was sent once, several,
+        # so that a worker that runs faster (a core with less else to do) takes more of them.
+        groups = np.array_split(np.arange(len(chunks)), min(len(chunks), workers * (1 if shipped is None else 8)))
+        futures = [executor.submit(_evaluate_chunks, evaluator if shipped is None else shipped, flat_a, flat_b,
+                                   [chunks[i] for i in group]) for group in groups if len(group)]
         for done, future in enumerate(futures, 1):
             results.append(future.result())
             bar.update(done * len(chunks) // len(futures), note(done, len(futures)))
