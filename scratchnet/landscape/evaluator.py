@@ -132,9 +132,8 @@ class PlaneEvaluator:
     def _features_first_possible(self):
         """Whether :meth:`_features_first_scores` can score the points: after a moving ``Affine``, only
         ``Affine`` and elementwise layers, into a softmax loss, in test mode."""
-        if not (self.linear and self.base.ndim == 2 and self.softmax_stacked) or self.train:
-            return False
-        if self.moving_logits is not None:
+        if not (self.linear and self.base.ndim == 2 and self.softmax_stacked and self.moving_logits is None) \
+                or self.train:
             return False
         return all(isinstance(layer, Affine) or layer.elementwise for layer in self.layers[self.first + 1:])
 

@@ -92,8 +92,8 @@ class RankOne:
             for layer in self.activations:
                 value = layer.apply(value)
             np.subtract(value, before, out=row)
-        if self.flat_activation:  # a ReLU that stays off moves nothing: those pairs are dropped
-            keep = np.any(moved != 0, axis=0)
+        keep = np.any(moved != 0, axis=0) if self.flat_activation else None  # a ReLU that stays off moves nothing
+        if keep is not None and not keep.all():  # those pairs are dropped
             pair_image, pair_k, column, moved = pair_image[keep], pair_k[keep], column[keep], moved[:, keep]
         differences = sample_loss_changes(self.last_layer, self.W_next, self.scores, self.t, pair_image, column,
                                           moved, self.moments)
