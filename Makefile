@@ -27,7 +27,7 @@ quick-figures: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # Every benchmark runs and reports, even after one misses its target; the target fails at the end.
 bench: $(VENV)/.installed

@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 from scratchnet.blas import blas_description, blas_libraries, blas_threads
 
@@ -16,7 +17,14 @@ def test_the_description_names_the_library_and_its_threads():
 
 
 def test_the_thread_limit_holds_inside_the_block_only():
+    # Two threads outside, whatever the suite's own setting, so that a limit that leaks out shows.
+    with threadpool_limits(2, user_api="blas"):
+        check_the_limit_holds_inside_the_block_only()
+
+
+def check_the_limit_holds_inside_the_block_only():
     before = blas_libraries()[0]["num_threads"]
+    assert before == 2
     with blas_threads(1):
         assert blas_libraries()[0]["num_threads"] == 1
         np.testing.assert_array_equal(np.eye(3) @ np.arange(9.0).reshape(3, 3), np.arange(9.0).reshape(3, 3))
