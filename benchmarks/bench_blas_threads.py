@@ -11,7 +11,8 @@ another notebook would):
 3. a 31 x 31 random-plane grid of a 784-128-10 network over 2,000 images, by its
    evaluator on one thread (``loss_grid`` holds BLAS to one thread; this measures why).
 
-Each time is the best of three; the ratio says how much slower the full thread count is
+The two thread counts are timed in alternation, three rounds, and each keeps its best
+time, so a burst of load elsewhere on the machine falls on both; the ratio says how much slower the full thread count is
 than one thread (above 1: one thread is faster). The library's choices follow from this
 table: grids hold BLAS to one thread; training keeps numpy's default.
 
@@ -38,13 +39,20 @@ def spin(stop):
         sum(range(10000))
 
 
-def best_of(function, repeats=3):
-    times = []
-    for _ in range(repeats):
-        began = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - began)
-    return min(times)
+def seconds(function):
+    began = time.perf_counter()
+    function()
+    return time.perf_counter() - began
+
+
+def best_alternating(function, thread_counts, rounds=3):
+    """The best time of ``function`` under each BLAS thread count, the counts taking turns."""
+    best = dict.fromkeys(thread_counts, float("inf"))
+    for _ in range(rounds):
+        for threads in thread_counts:
+            with blas_threads(threads):
+                best[threads] = min(best[threads], seconds(function))
+    return best
 
 
 def workloads():
@@ -85,9 +93,8 @@ def main():
             spinner.start()
         try:
             for name, job in jobs.items():
-                for threads in (1, cores):
-                    with blas_threads(threads):
-                        rows[name][(load, threads)] = best_of(job)
+                for threads, best in best_alternating(job, (1, cores)).items():
+                    rows[name][(load, threads)] = best
         finally:
             if spinner:
                 stop.set()
