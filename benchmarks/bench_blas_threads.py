@@ -11,10 +11,11 @@ another notebook would):
 3. a 31 x 31 random-plane grid of a 784-128-10 network over 2,000 images, by its
    evaluator on one thread (``loss_grid`` holds BLAS to one thread; this measures why).
 
-The two thread counts are timed in alternation, three rounds, and each keeps its best
-time, so a burst of load elsewhere on the machine falls on both; the ratio says how much slower the full thread count is
-than one thread (above 1: one thread is faster). The library's choices follow from this
-table: grids hold BLAS to one thread; training keeps numpy's default.
+The two thread counts take turns, three rounds, and each keeps its best time, so that a
+burst of load elsewhere on the machine falls on both; the ratio says how much slower the
+full thread count is than one thread (above 1: one thread is faster). The library's
+choices follow from this table: grids hold BLAS to one thread; training keeps numpy's
+default.
 
     python benchmarks/bench_blas_threads.py
 """

@@ -10,7 +10,7 @@ Trainer time over its fused time: the two epochs of a round run within a second 
 of each other, so a slow or fast spell of a shared machine falls on both, where the best
 epoch of each, also printed, may come from different spells.
 
-    python benchmarks/bench_trainer.py [--repeats 5]
+    python benchmarks/bench_trainer.py [--repeats 9]
 """
 
 import argparse

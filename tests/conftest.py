@@ -16,7 +16,7 @@ def pytest_configure(config):
     if os.environ.get("PYTEST_XDIST_WORKER"):
         for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ[variable] = "1"
-        config._blas_limit = threadpool_limits(1, user_api="blas")
+        threadpool_limits(1, user_api="blas")  # for the rest of the worker's life
 
 
 @pytest.fixture

@@ -19,17 +19,12 @@ def test_the_description_names_the_library_and_its_threads():
 def test_the_thread_limit_holds_inside_the_block_only():
     # Two threads outside, whatever the suite's own setting, so that a limit that leaks out shows.
     with threadpool_limits(2, user_api="blas"):
-        check_the_limit_holds_inside_the_block_only()
-
-
-def check_the_limit_holds_inside_the_block_only():
-    before = blas_libraries()[0]["num_threads"]
-    assert before == 2
-    with blas_threads(1):
-        assert blas_libraries()[0]["num_threads"] == 1
-        np.testing.assert_array_equal(np.eye(3) @ np.arange(9.0).reshape(3, 3), np.arange(9.0).reshape(3, 3))
-    assert blas_libraries()[0]["num_threads"] == before
-    with blas_threads(None):
-        assert blas_libraries()[0]["num_threads"] == before
+        assert blas_libraries()[0]["num_threads"] == 2
+        with blas_threads(1):
+            assert blas_libraries()[0]["num_threads"] == 1
+            np.testing.assert_array_equal(np.eye(3) @ np.arange(9.0).reshape(3, 3), np.arange(9.0).reshape(3, 3))
+        assert blas_libraries()[0]["num_threads"] == 2
+        with blas_threads(None):
+            assert blas_libraries()[0]["num_threads"] == 2
     with pytest.raises(ValueError, match="count: expected a whole number of threads >= 1 or None, got 0"):
         blas_threads(0)
