@@ -11,11 +11,11 @@ another notebook would):
 3. a 31 x 31 random-plane grid of a 784-128-10 network over 2,000 images, by its
    evaluator on one thread (``loss_grid`` holds BLAS to one thread; this measures why).
 
-The two thread counts take turns, three rounds, and each keeps its best time, so that a
-burst of load elsewhere on the machine falls on both; the ratio says how much slower the
-full thread count is than one thread (above 1: one thread is faster). The library's
-choices follow from this table: grids hold BLAS to one thread; training keeps numpy's
-default.
+The two thread counts take turns, three rounds, each going first in every other round,
+and each keeps its best time, so that a burst of load elsewhere on the machine falls on
+both; the ratio says how much slower the full thread count is than one thread (above 1:
+one thread is faster). The library's choices follow from this table: grids hold BLAS to
+one thread; training keeps numpy's default.
 
     python benchmarks/bench_blas_threads.py
 """
@@ -49,8 +49,8 @@ def seconds(function):
 def best_alternating(function, thread_counts, rounds=3):
     """The best time of ``function`` under each BLAS thread count, the counts taking turns."""
     best = dict.fromkeys(thread_counts, float("inf"))
-    for _ in range(rounds):
-        for threads in thread_counts:
+    for round_number in range(rounds):
+        for threads in thread_counts[::1 if round_number % 2 == 0 else -1]:  # each goes first in turn
             with blas_threads(threads):
                 best[threads] = min(best[threads], seconds(function))
     return best

@@ -12,12 +12,12 @@ size of data set the figures use; a repeated image costs what a new one would).
    images. Target: at least 20 times the naive loop (threads, one per core, as the naive
    loop's BLAS uses every core). Also: serially, in float32 (within 1e-5 relative), and on
    a Dask cluster of 2 local worker processes (target: at least 1.7 times the serial
-   grid; in a run where the same grid on two threads of this process gains less than
-   1.7 times, which a shared virtual machine's two cores sometimes do, at least 90% of
-   what the threads gain), each with its floating-point rate as a share of numpy's
-   matrix-product rate measured in this run. These four are timed in turn, three rounds,
-   each keeping its best. For comparison it prints what two Dask workers gain on pure
-   matrix products, work that needs no memory traffic.
+   grid, or 90% of what the same grid gains on 2 threads of this process if that is
+   lower, as a shared virtual machine's two cores sometimes make it; never below 1.4
+   times), each with its floating-point rate as a share of numpy's matrix-product rate
+   measured in this run. These four are timed in turn, three rounds, each keeping its
+   best. For comparison it prints what two Dask workers gain on pure matrix products,
+   work that hardly touches memory.
 4. A hand-written 784-128-10 network (W as (out, in), (1, n) biases) as a loss function
    of its params dict, over 2,000 images, 31 x 31: the generic path (one call per
    point; its milliseconds per point), against ``from_params`` on the same arrays.
@@ -118,22 +118,25 @@ def random_plane(x, labels, args):
 
 
 def products(repeats):
-    """Compute-bound work that needs no memory traffic: ``repeats`` products of a 400 x 400 matrix."""
+    """Compute-bound work that hardly touches memory: ``repeats`` products of a 400 x 400 matrix."""
     a = np.random.default_rng(0).standard_normal((400, 400))
     for _ in range(repeats):
         a @ a
 
 
-def two_worker_ceiling(client, repeats=200):
+def two_worker_ceiling(client, repeats=200, rounds=3):
     """How much faster two of the cluster's workers do twice the work of one, on pure matrix products.
 
-    What any computation split over the two could gain on this machine at this moment: a
-    shared virtual machine's cores do not always run at full speed together.
+    What work that hardly touches memory gains on this machine's two cores at this moment: a
+    shared virtual machine's cores do not always run at full speed together. One worker and
+    two take turns, ``rounds`` times, and each keeps its best time.
     """
     workers = sorted(client.scheduler_info()["workers"])[:2]
-    one = timed(lambda: client.submit(products, repeats, workers=workers[:1], pure=False).result())
-    two = timed(lambda: client.gather([client.submit(products, repeats, workers=[w], pure=False)
-                                             for w in workers]))
+    one = two = np.inf
+    for _ in range(rounds):
+        one = min(one, timed(lambda: client.submit(products, repeats, workers=workers[:1], pure=False).result()))
+        two = min(two, timed(lambda: client.gather([client.submit(products, repeats, workers=[w], pure=False)
+                                                    for w in workers])))
     return 2 * one / two
 
 
@@ -145,7 +148,7 @@ def plane_rates(x, labels, plane, naive_seconds, rounds=3):
     network, center, d1, d2, grid = plane
     points, rows, hidden, classes = grid.size**2, len(x), 128, 10
     flops = points * rows * hidden * 2 * (3 + classes)  # base + a P1 + b P2, then the 128 x 10 product
-    run, seconds, ceiling = {}, {}, 0.0
+    run, seconds = {}, {}
 
     def timed(label, **options):
         began = time.perf_counter()
@@ -162,28 +165,28 @@ def plane_rates(x, labels, plane, naive_seconds, rounds=3):
         loss_grid(network, x[:100], labels[:100], center, d1, d2, grid[:3], grid[:3], executor=executor)  # warm up
         for _ in range(rounds):
             timed("1 thread", threads=1)
-            timed("threads, one per core")
-            timed("float32, threads", dtype=np.float32)
+            timed("2 threads", threads=2)
+            timed("float32, 2 threads", threads=2, dtype=np.float32)
             timed("dask", executor=executor)
-            ceiling = max(ceiling, two_worker_ceiling(client))
+        ceiling = two_worker_ceiling(client)
     rate64, rate32 = matmul_rate(np.float64), matmul_rate(np.float32)
     print(f"  numpy's matrix product in this run: {rate64 / 1e9:.1f} GFLOP/s float64, {rate32 / 1e9:.1f} float32")
-    for label, rate in (("1 thread", rate64), ("threads, one per core", rate64), ("float32, threads", rate32)):
+    for label, rate in (("1 thread", rate64), ("2 threads", rate64), ("float32, 2 threads", rate32)):
         achieved = flops / seconds[label]
         print(f"  {label:<22} {seconds[label]:6.2f} s  {naive_seconds / seconds[label]:5.1f}x the naive loop, "
               f"{achieved / 1e9:5.1f} GFLOP/s = {achieved / rate:.0%} of numpy's matrix-product rate")
-    single = np.max(np.abs(run["float32, threads"] - run["1 thread"]) / np.abs(run["1 thread"]))
-    identical = np.array_equal(run["threads, one per core"], run["1 thread"]) and np.array_equal(run["dask"],
+    single = np.max(np.abs(run["float32, 2 threads"] - run["1 thread"]) / np.abs(run["1 thread"]))
+    identical = np.array_equal(run["2 threads"], run["1 thread"]) and np.array_equal(run["dask"],
                                                                                                 run["1 thread"])
     dask_ratio = seconds["1 thread"] / seconds["dask"]
     print(f"  Dask, 2 local worker processes {seconds['dask']:6.2f} s: {dask_ratio:.2f}x the serial grid; "
           f"threads and Dask equal to the serial grid bit for bit: {identical}; float32 within {single:.1e}")
-    thread_gain = seconds["1 thread"] / seconds["threads, one per core"]
+    thread_gain = seconds["1 thread"] / seconds["2 threads"]
     print(f"  two cores in this run: this grid on two threads {thread_gain:.2f}x the serial grid, so Dask reached "
           f"{dask_ratio / thread_gain:.0%} of the machine's own gain on it; pure matrix products on two Dask "
           f"workers {ceiling:.2f}x one")
-    return {"threads": naive_seconds / seconds["threads, one per core"], "float32 speed-up":
-            seconds["threads, one per core"] / seconds["float32, threads"], "float32 error": single,
+    return {"threads": naive_seconds / seconds["2 threads"], "float32 speed-up":
+            seconds["2 threads"] / seconds["float32, 2 threads"], "float32 error": single,
             "identical": identical, "dask": dask_ratio, "thread gain": thread_gain}
 
 
@@ -229,14 +232,15 @@ def main():
     ok &= ratio >= 20 and worst <= 1e-10 and plane_result["float32 error"] <= 1e-5 and plane_result["identical"]
     # 1.7x, or, in a run where two threads on the same grid gain less than that, 90% of what they gain: what is
     # left to measure then is the cost of distributing the grid, not how well the machine's cores share memory.
-    ok &= plane_result["dask"] >= min(1.7, 0.9 * plane_result["thread gain"])
+    # Never below 1.4x, so that a run in which the threads themselves barely gain proves nothing and fails.
+    ok &= plane_result["dask"] >= max(1.4, min(1.7, 0.9 * plane_result["thread gain"]))
     print("4.", end=" ")
     _, ratio, worst, per_point = own_network(x[:2000], t[:2000], args)
     print(f"  the generic path: {per_point * 1e3:.1f} ms per grid point")
     ok &= ratio >= 10 and worst <= 1e-10
     print("targets met (1: < 1 s, >= 100x; 2: < 0.5 s, >= 100x; 3: >= 20x, Dask on 2 processes >= 1.7x the serial "
-          "grid (or 90% of the grid's own two-thread gain, where that is below 1.7x), float32 within 1e-5; "
-          "4: >= 10x; all equal to 1e-10)"
+          "grid (or 90% of the grid's own two-thread gain, where that is lower, and at least 1.4x), "
+          "float32 within 1e-5; 4: >= 10x; all equal to 1e-10)"
           if ok else "TARGET MISSED")
     return 0 if ok else 1
 

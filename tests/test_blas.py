@@ -8,6 +8,9 @@ from threadpoolctl import threadpool_limits
 
 from scratchnet.blas import blas_description, blas_libraries, blas_threads
 
+# Where threadpoolctl finds no BLAS library (Apple's Accelerate, for one) there are no threads to limit.
+pytestmark = pytest.mark.skipif(not blas_libraries(), reason="threadpoolctl finds no BLAS library here")
+
 
 def test_the_description_names_the_library_and_its_threads():
     described = blas_description()
