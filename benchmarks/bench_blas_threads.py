@@ -22,9 +22,9 @@ one thread; training keeps numpy's default.
 
 import multiprocessing
 import os
-import time
 
 import numpy as np
+from rates import in_turn, timed  # benchmarks/rates.py, beside this script
 
 from scratchnet.blas import blas_description, blas_threads
 from scratchnet.datasets import load_mnist
@@ -40,19 +40,13 @@ def spin(stop):
         sum(range(10000))
 
 
-def seconds(function):
-    began = time.perf_counter()
-    function()
-    return time.perf_counter() - began
-
-
 def best_alternating(function, thread_counts, rounds=3):
     """The best time of ``function`` under each BLAS thread count, the counts taking turns."""
     best = dict.fromkeys(thread_counts, float("inf"))
     for round_number in range(rounds):
-        for threads in thread_counts[::1 if round_number % 2 == 0 else -1]:  # each goes first in turn
+        for threads in in_turn(thread_counts, round_number):
             with blas_threads(threads):
-                best[threads] = min(best[threads], seconds(function))
+                best[threads] = min(best[threads], timed(function))
     return best
 
 

@@ -150,7 +150,7 @@ def plane_rates(x, labels, plane, naive_seconds, rounds=3):
     flops = points * rows * hidden * 2 * (3 + classes)  # base + a P1 + b P2, then the 128 x 10 product
     run, seconds = {}, {}
 
-    def timed(label, **options):
+    def time_grid(label, **options):
         began = time.perf_counter()
         run[label] = loss_grid(network, x, labels, center, d1, d2, grid, grid, **options)
         seconds[label] = min(seconds.get(label, np.inf), time.perf_counter() - began)
@@ -164,10 +164,10 @@ def plane_rates(x, labels, plane, naive_seconds, rounds=3):
         executor = client.get_executor()
         loss_grid(network, x[:100], labels[:100], center, d1, d2, grid[:3], grid[:3], executor=executor)  # warm up
         for _ in range(rounds):
-            timed("1 thread", threads=1)
-            timed("2 threads", threads=2)
-            timed("float32, 2 threads", threads=2, dtype=np.float32)
-            timed("dask", executor=executor)
+            time_grid("1 thread", threads=1)
+            time_grid("2 threads", threads=2)
+            time_grid("float32, 2 threads", threads=2, dtype=np.float32)
+            time_grid("dask", executor=executor)
         ceiling = two_worker_ceiling(client)
     rate64, rate32 = matmul_rate(np.float64), matmul_rate(np.float32)
     print(f"  numpy's matrix product in this run: {rate64 / 1e9:.1f} GFLOP/s float64, {rate32 / 1e9:.1f} float32")

@@ -5,10 +5,11 @@ network, SGD. The fused loop does the same arithmetic with no layers, no dicts a
 callbacks: same shuffles, same updates, and the same accuracy evaluations, so the
 ratio measures only what the readable structure costs. Target: at most 1.15.
 Both are timed in this run, after an untimed epoch of each, in turn, ``--repeats``
-rounds, which one goes first alternating from round to round. The ratio is the median over the rounds of each round's
-Trainer time over its fused time: the two epochs of a round run within a second or two
-of each other, so a slow or fast spell of a shared machine falls on both, where the best
-epoch of each, also printed, may come from different spells.
+rounds, which one goes first alternating from round to round. The ratio is the median
+over the rounds of each round's Trainer time over its fused time: the two epochs of a
+round run within a second or two of each other, so a slow or fast spell of a shared
+machine falls on both, where the best epoch of each, also printed, may come from
+different spells.
 
     python benchmarks/bench_trainer.py [--repeats 9]
 """
@@ -17,6 +18,7 @@ import argparse
 import time
 
 import numpy as np
+from rates import in_turn  # benchmarks/rates.py, beside this script
 
 from scratchnet.blas import blas_description
 from scratchnet.datasets import load_mnist
@@ -84,9 +86,8 @@ def measure(dtype, repeats):
         epoch(network.params if epoch is fused_epoch else network, x, t, x_test, t_test, SEED)
     seconds = {"fused": [], "trainer": []}
     for round_number in range(repeats):
-        # Take turns, each going first in every other round, so that drift in machine speed hits both alike.
         losses = {}
-        for name in ("fused", "trainer")[::1 if round_number % 2 == 0 else -1]:
+        for name in in_turn(("fused", "trainer"), round_number):
             network = TwoLayerNet(784, HIDDEN, 10, weight_init_std=0.05, seed=SEED, dtype=dtype)
             began = time.perf_counter()
             if name == "fused":

@@ -1,4 +1,4 @@
-"""What the benchmarks measure against: numpy's matrix-product rate in the same run, and a timer."""
+"""What the benchmarks measure against: numpy's matrix-product rate in the same run, a timer, and turns."""
 
 import time
 
@@ -10,6 +10,12 @@ def timed(function):
     began = time.perf_counter()
     function()
     return time.perf_counter() - began
+
+
+def in_turn(variants, round_number):
+    """``variants`` in order in even rounds, reversed in odd ones: each goes first in every other round,
+    so that a machine's drift in speed falls on all of them alike."""
+    return variants[::1 if round_number % 2 == 0 else -1]
 
 
 def matmul_rate(dtype=np.float64, size=1500, repeats=3):
