@@ -1,24 +1,16 @@
-"""The gradient-check exercises: skeletons not done, the library's code passing, planted mistakes diagnosed."""
+"""The gradient-check exercises: skeletons not done, solutions and the book's way passing, mistakes diagnosed."""
 
 import re
-from pathlib import Path
 
+import numpy as np
 import pytest
 
 from scratchnet import cli
 from scratchnet.exercises import runner
 from scratchnet.exercises.catalog import EXERCISES
-from scratchnet.exercises.cli import init, readme, solution_text, watch
+from scratchnet.exercises.cli import init, readme, watch
+from scratchnet.exercises.solutions import SOLUTIONS
 from scratchnet.exercises.templates import SKELETONS
-
-
-def solved(exercise):
-    """The skeleton's imports followed by the library's own implementation, as a learner would paste it."""
-    if exercise.kind == "capstone":
-        return solution_text(exercise)
-    skeleton = SKELETONS[exercise.name]
-    start = re.search(rf"^(def|class) {exercise.symbol}\b", skeleton, re.M).start()
-    return skeleton[:start] + solution_text(exercise)
 
 
 @pytest.fixture
@@ -28,9 +20,9 @@ def workspace(tmp_path):
     return folder
 
 
-def solve_all(folder):
-    for exercise in EXERCISES:
-        (folder / f"{exercise.name}.py").write_text(solved(exercise))
+def solve(folder, *names):
+    for name in names or SOLUTIONS:
+        (folder / f"{name}.py").write_text(SOLUTIONS[name])
 
 
 def run(folder, name=None, **options):
@@ -39,138 +31,364 @@ def run(folder, name=None, **options):
     return status, "\n".join(lines)
 
 
-def test_every_skeleton_is_not_done_yet(workspace):
-    for exercise in EXERCISES:
-        result = runner.check(workspace, exercise.name)
-        assert not result.passed and result.lines == ["not done yet"], exercise.name
+def command(*words, capsys):
+    status = cli.main(["exercises", *map(str, words)])
+    return status, capsys.readouterr().out
+
+
+def test_the_exercises_follow_the_book():
+    sections = [tuple(int(part) for part in exercise.section.split(".")) for exercise in EXERCISES]
+    assert sections == sorted(sections)
+    assert [e.name for e in EXERCISES][12:14] == ["two_layer_net", "sgd"]  # the 5.7 capstone ends chapter 5
+    assert set(SOLUTIONS) == set(SKELETONS) == {e.name for e in EXERCISES}
+
+
+def test_skeletons_are_not_done_yet(workspace):
+    for name in ("sigmoid", "affine", "adam", "pooling"):
+        result = runner.check(workspace, name)
+        assert result.status == "not done yet" and result.lines == ["not done yet"], name
     status, out = run(workspace)
     assert status == 1 and "sigmoid (section 3.2.4): not done yet" in out and "0 of 25 done" in out
     assert "Traceback" not in out
 
 
 @pytest.mark.slow
-def test_the_librarys_own_code_passes_every_exercise_and_the_capstone_learns(workspace):
-    solve_all(workspace)
+def test_every_solution_passes_and_the_capstone_learns(workspace):
+    solve(workspace)
     status, out = run(workspace)
     assert status == 0, out
-    assert "25 of 25 done: every exercise passes." in out
+    assert "25 of 25 done: every exercise passes." in out and "note:" not in out
     accuracy = float(re.search(r"test accuracy (\d\.\d+)", out).group(1))
     assert accuracy >= 0.90 and (workspace / "two_layer_net.png").is_file()
+    again = run(workspace)[1]  # unchanged files are not run again
+    assert again.count("unchanged since it passed") == 25 and "25 of 25 done" in again
+    (workspace / "affine.py").write_text(SOLUTIONS["affine"] + "\n# edited\n")
+    status, out = run(workspace, "affine")
+    assert status == 0 and "unchanged" not in out and "affine (section 5.6.2): ok" in out
 
 
-# (exercise, what the learner wrote instead of the library's line, the words the check must print)
+# (exercise, the solution's line, what the learner wrote instead, the words the check must print)
 MISTAKES = [
-    ("affine", ("self.db = np.sum(dout, axis=0)", "self.db = np.sum(dout, axis=1)"), "summed over the wrong axis"),
-    ("affine", ("self.db = np.sum(dout, axis=0)", "self.db = dout"), r"sum it over the batch axis \(axis=0\)"),
-    ("affine", ("self.dW = self.x.T @ dout", "self.dW = dout.T @ self.x"), "db is transposed|dW is transposed"),
-    ("affine", ("return (dout @ self.W.T).reshape", "return (2 * dout @ self.W.T).reshape"), "twice"),
-    ("affine", ("return (dout @ self.W.T).reshape", "return (dout @ self.W).reshape"), "ValueError: .*affine.py, line"),
-    ("softmax_with_loss", ("dx *= dout / n", "dx *= dout"), "did you forget to divide by the batch size"),
-    ("softmax_with_loss", ("dx *= dout / n", "dx *= dout / n / n"), "divided by the batch size twice"),
-    ("sigmoid_layer", ("return dout * self.out * (1.0 - self.out)", "return -dout * self.out * (1.0 - self.out)"),
+    ("affine", "self.db = np.sum(dout, axis=0)", "self.db = np.sum(dout, axis=1)", "summed over the wrong axis"),
+    ("affine", "self.db = np.sum(dout, axis=0)", "self.db = dout", r"sum it over the batch axis \(axis=0\)"),
+    ("affine", "self.dW = self.x.T @ dout", "self.dW = dout.T @ self.x", "dW is transposed"),
+    ("affine", "self.dW = self.x.T @ dout", "self.dW = self.x.T @ dout / len(dout)",
+     "dW is exactly 1/5 .* this layer must not divide by N; the loss layer's backward already did"),
+    ("affine", "return (dout @ self.W.T)", "return (2 * dout @ self.W.T)", "twice"),
+    ("affine", "return (dout @ self.W.T)", "return (dout @ self.W)", r"ValueError: .*\(affine.py, line 20: return"),
+    ("softmax_with_loss", "dx *= dout / n", "dx *= dout", "did you forget to divide by the batch size"),
+    ("softmax_with_loss", "dx *= dout / n", "dx *= dout / n / n", "divided by the batch size twice"),
+    ("sigmoid_layer", "return dout * self.out * (1.0 - self.out)", "return -dout * self.out * (1.0 - self.out)",
      "opposite sign"),
-    ("sigmoid_layer", ("return dout * self.out * (1.0 - self.out)", "return dout * self.out"),
-     "the entries that differ most: dx\\["),
-    ("sigmoid_layer", ("return dout * self.out * (1.0 - self.out)", "return self.out * (1.0 - self.out)"),
+    ("sigmoid_layer", "return dout * self.out * (1.0 - self.out)", "return dout * self.out",
+     r"the entries that differ most: dx\["),
+    ("sigmoid_layer", "return dout * self.out * (1.0 - self.out)", "return self.out * (1.0 - self.out)",
      "it ignores dout"),
-    ("sigmoid_layer", ("return dout * self.out * (1.0 - self.out)", "dout *= self.out * (1.0 - self.out)\n"
-                       "        return dout"), "backward changes dout in place"),
-    ("sigmoid_layer", ("        self.out = self.apply(x)\n        return self.out",
-                       "        out = self.apply(x)\n        if self.out is None:\n            self.out = out\n"
-                       "        return out"), "stale cache"),
-    ("relu_layer", ("self.mask = x <= 0", "self.mask = x < 0"), "wrong only where x is exactly 0"),
-    ("relu_layer", ("return np.where(self.mask, 0, dout)", "return dout"), "right only where x > 0"),
-    ("relu_layer", ("        self.mask = x <= 0\n        return self.apply(x)",
-                    "        self.mask = x <= 0\n        x[self.mask] = 0\n        return x"),
-     "forward changes its input x in place"),
-    ("tanh_layer", ("return dout * (1.0 - self.out**2)", "return dout * 0.0"), "zero everywhere"),
-    ("dropout", ("return dout * self.mask / (1.0 - self.dropout_ratio)", "return dout * self.mask"),
+    ("sigmoid_layer", "        self.out = sigmoid(x)\n        return self.out",
+     "        out = sigmoid(x)\n        if self.out is None:\n            self.out = out\n        return out",
+     "stale cache"),
+    ("relu_layer", "self.mask = x <= 0", "self.mask = x < 0", "wrong only where x is exactly 0"),
+    ("relu_layer", "dx[self.mask] = 0", "dx[~self.mask] = 0", "the mask is inverted"),
+    ("relu_layer", "        dx[self.mask] = 0\n", "", r"right only where x > 0"),
+    ("relu_layer", "        out = x.copy()\n", "        out = x\n", "forward changes its input x in place"),
+    ("tanh_layer", "return dout * (1.0 - self.out**2)", "return dout * 0.0", "zero everywhere"),
+    ("dropout", "return dout * self.mask / (1.0 - self.dropout_ratio)", "return dout * self.mask",
      "constant factor of 0.6"),
-    ("batch_normalization", ("self.dbeta = np.sum(dout, axis=0)", "self.dbeta = np.sum(dout, axis=1)"),
+    ("batch_normalization", "self.dbeta = np.sum(dout, axis=0)", "self.dbeta = np.sum(dout, axis=1)",
      "summed over the wrong axis"),
-    ("momentum", ("v = self._state(self.v, key, params[key])", "v = np.zeros_like(params[key])"),
-     "right after step 1.*kept between calls"),
-    ("adagrad", ("h = self._state(self.h, key, params[key])", "h = np.zeros_like(params[key])"),
-     "right after step 1.*kept between calls"),
-    ("adam", ("lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)",
-              "lr_t = self.lr"), "without the bias correction"),
-    ("sgd", ("params[key] -= self.lr * grads[key]", "params[key] = params[key] - self.lr * grads[key]"),
-     "replaces params\\[key\\] with a new array"),
-    ("numerical_gradient", ("            x[index] = original\n", "            pass\n"), "leaves x changed"),
-    ("sigmoid", ("return np.where(x >= 0, 1.0 / denominator, exp_neg_abs / denominator)",
-                 "return 1.0 / (1.0 + np.exp(-x))"), "sigmoid overflows"),
-    ("softmax", ("shifted = x - np.max(x, axis=-1, keepdims=True)", "shifted = x"), "softmax overflows"),
-    ("cross_entropy_error", ("return -np.mean(np.log(picked + 1e-7), axis=-1)",
-                             "return -np.sum(np.log(picked + 1e-7), axis=-1)"),
-     "gives 8.68707; the right value is 1.73741"),
-    ("mul_layer", ("return dout * self.y, dout * self.x", "return dout * self.x, dout * self.y"),
-     r"expected \(dx, dy\) = \(2.2, 110.0\)"),
-    ("numerical_diff", ("return (f(x + h) - f(x - h)) / (2 * h)", "return (f(x + h) - f(x)) / h"),
+    ("batch_normalization", "(dxn - dxn.mean(axis=0) - self.xn", "(dxn - self.xn",
+     r"the term -mean\(dxn\) is missing"),
+    ("batch_normalization", " - self.xn * np.mean(dxn * self.xn, axis=0)", "",
+     r"the term -xn \* mean\(dxn \* xn\) is missing"),
+    ("batch_normalization", "dxn = self.gamma * dout", "dxn = dout", "gamma is missing"),
+    ("sgd", "params[key] -= self.lr * grads[key]", "params[key] = params[key] - self.lr * grads[key]",
+     r"replaces params\[key\] with a new array"),
+    ("sgd", "params[key] -= self.lr * grads[key]", "params[key] += self.lr * grads[key]", "move uphill"),
+    ("momentum", "self.momentum * self.v[key] - self.lr", "self.momentum * self.v[key] + self.lr",
+     "params move uphill: the sign is wrong"),
+    ("momentum", "        if self.v is None:\n", "        if True:\n", "starts afresh every call"),
+    ("nesterov", "params[key] += self.momentum**2 * self.v[key] - (1 + self.momentum) * self.lr * grads[key]",
+     "params[key] += self.momentum * self.v[key] - self.lr * grads[key]", "this is Momentum's rule"),
+    ("adagrad", "        if self.h is None:\n", "        if True:\n", "h is not summed"),
+    ("rmsprop", "        if self.h is None:\n", "        if True:\n", "starts afresh every call"),
+    ("adagrad", "(np.sqrt(self.h[key]) + 1e-7)", "(self.h[key] + 1e-7)", "divides by h, not by its square root"),
+    ("rmsprop", "self.decay_rate * self.h[key] + (1 - self.decay_rate)", "(1 - self.decay_rate) * self.h[key] + "
+     "self.decay_rate", "decay_rate and 1 - decay_rate are swapped"),
+    ("adam", "np.sqrt(1.0 - self.beta2**self.t) / (1.0 - self.beta1**self.t)", "1.0", "without the bias correction"),
+    ("adam", "        self.t += 1  # once per call\n        lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.t) / "
+     "(1.0 - self.beta1**self.t)\n        for key in params:\n", "        for key in params:\n            self.t += "
+     "1\n            lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.t) / (1.0 - self.beta1**self.t)\n",
+     "the step count t goes up once per key"),
+    ("adam", "        self.t += 1  # once per call\n", "", r"params\['W'\] is not a number after step 1: a division by "
+     r"zero\? .*count t before"),
+    ("numerical_gradient", "        x[index] = original  # put it back exactly\n", "", "leaves x changed"),
+    ("sigmoid", "e = np.exp(-np.abs(x))  # exp of a number <= 0 never overflows\n    return np.where(x >= 0, "
+     "1.0 / (1.0 + e), e / (1.0 + e))", "return 1 / (1 + np.exp(-x))", "sigmoid overflows"),
+    ("softmax", "shifted = x - np.max(x, axis=-1, keepdims=True)", "shifted = x", "softmax overflows"),
+    ("cross_entropy_error", "-np.sum(np.log(y[np.arange(batch_size), t.ravel()] + 1e-7)) / batch_size",
+     "-np.sum(np.log(y[np.arange(batch_size), t.ravel()] + 1e-7))", "gives 8.68707; the right value is 1.73741"),
+    ("mul_layer", "return dout * self.y, dout * self.x", "return dout * self.x, dout * self.y",
+     r"expected \(dx, dy\) = \(2.2, 110\)"),
+    ("numerical_diff", "return (f(x + h) - f(x - h)) / (2 * h)", "return (f(x + h) - f(x)) / h",
      "should give the book's"),
-    ("im2col", ("col.transpose(0, 4, 5, 1, 2, 3)", "col.transpose(0, 4, 5, 1, 3, 2)"),
+    ("im2col", "col.transpose(0, 4, 5, 1, 2, 3)", "col.transpose(0, 4, 5, 1, 3, 2)",
      r"right numbers in the wrong places: rows must run over images"),
-    ("im2col", ("out_h = conv_output_size(H, filter_h, stride, pad", "out_h = conv_output_size(H, filter_h, 1, pad"),
+    ("im2col", "out_h = (H + 2 * pad - filter_h) // stride + 1", "out_h = (H + 2 * pad - filter_h) + 1",
      r"ValueError: could not broadcast .*\(im2col.py, line \d+: col\[:, :, i, j\]"),
-    ("convolution", ("self.dW = (delta.T @ self.col).reshape(self.W.shape)",
-                     "self.dW = (self.col.T @ delta).reshape(self.W.shape)"),
-     r"dW has the right numbers in the wrong places"),
-    ("convolution", ("self.db = delta.sum(axis=0)", "self.db = delta.sum(axis=1)"), "db has shape .* summed over"),
-    ("convolution", ("delta = np.asarray(dout).transpose(0, 2, 3, 1).reshape(-1, FN)",
-                     "delta = np.asarray(dout).reshape(-1, FN)"),
+    ("convolution", "self.dW = (delta.T @ self.col)", "self.dW = (self.col.T @ delta)",
+     "dW has the right numbers in the wrong places"),
+    ("convolution", "self.db = delta.sum(axis=0)", "self.db = delta.sum(axis=1)", "db has shape .* summed over"),
+    ("convolution", "delta = dout.transpose(0, 2, 3, 1).reshape(-1, FN)", "delta = dout.reshape(-1, FN)",
      r"without moving the filter axis last: use dout.transpose\(0, 2, 3, 1\)"),
-    ("convolution", ("self.stride, self.pad = int(stride), int(pad)", "self.stride, self.pad = 1, 0"),
-     r"forward gives wrong values; .*yours .*, right .*\(this check uses 3 x 3 filters, stride 2, pad 1: does "
-     r"forward pass self.stride and self.pad on"),
-    ("pooling", ("dwindows[np.arange(delta.size), self.arg_max] = delta",
-                 "dwindows[np.arange(delta.size), self.arg_max] = 1.0"), "it ignores dout"),
+    ("convolution", "self.W, self.b, self.stride, self.pad = W, b, stride, pad",
+     "self.W, self.b, self.stride, self.pad = W, b, 1, 0",
+     r"forward gives wrong values; .*\(this check uses 3 x 3 filters, stride 2, pad 1: does forward pass self.stride"),
+    ("pooling", "dwindows[np.arange(delta.size), self.arg_max] = delta",
+     "dwindows[np.arange(delta.size), self.arg_max] = 1.0", "it ignores dout"),
 ]
 
 
-@pytest.mark.parametrize("name, change, words", MISTAKES,
-                         ids=[f"{name}-{number}" for number, (name, _, _) in enumerate(MISTAKES)])
-def test_a_planted_mistake_gets_its_diagnosis(workspace, name, change, words):
-    exercise = next(e for e in EXERCISES if e.name == name)
-    text = solved(exercise)
-    assert change[0] in text, f"the library's {name} no longer has {change[0]!r}"
-    (workspace / f"{name}.py").write_text(text.replace(change[0], change[1], 1))
+@pytest.mark.parametrize("name, line, instead, words", MISTAKES,
+                         ids=[f"{name}-{number}" for number, (name, *_) in enumerate(MISTAKES)])
+def test_a_planted_mistake_gets_its_diagnosis(workspace, name, line, instead, words):
+    assert line in SOLUTIONS[name], f"the solution of {name} no longer has {line!r}"
+    (workspace / f"{name}.py").write_text(SOLUTIONS[name].replace(line, instead, 1))
     status, out = run(workspace, name)
-    assert status == 1 and "FAILED" in out, out
+    assert status == 1 and f"{name} (section" in out and "FAILED" in out, out
     assert re.search(words, out), out
 
 
-def test_a_syntax_error_shows_its_line(workspace):
-    (workspace / "relu.py").write_text("import numpy as np\n\ndef relu(x)\n    return x\n")
-    result = runner.check(workspace, "relu")
-    assert not result.passed and result.lines[0].startswith("relu.py, line 3:") and "def relu(x)" in result.lines[1]
+def test_the_books_ways_pass_with_a_note(workspace):
+    book_loss = SOLUTIONS["softmax_with_loss"].replace(
+        "self.loss = -np.mean(np.log(self.y[np.arange(n), self.t]))",
+        "self.loss = -np.mean(np.log(self.y[np.arange(n), self.t] + 1e-7))")
+    (workspace / "softmax_with_loss.py").write_text(book_loss)
+    status, out = run(workspace, "softmax_with_loss")
+    assert status == 0 and "note: yours adds the book's 1e-7 inside the log" in out, out
+    exact = SOLUTIONS["cross_entropy_error"].replace(" + 1e-7", "")
+    (workspace / "cross_entropy_error.py").write_text(exact)
+    status, out = run(workspace, "cross_entropy_error")
+    assert status == 0 and "note: yours leaves out the book's 1e-7" in out, out
+    # The book's Relu: forward(self, x) without train, and a backward that zeroes dout in place.
+    book_relu = SOLUTIONS["relu_layer"].replace("def forward(self, x, train=False):", "def forward(self, x):")
+    book_relu = book_relu.replace("        dx = dout.copy()\n        dx[self.mask] = 0\n        return dx",
+                                  "        dout[self.mask] = 0\n        return dout")
+    (workspace / "relu_layer.py").write_text(book_relu)
+    status, out = run(workspace, "relu_layer")
+    assert status == 0 and "note: backward changes dout in place (the book's Relu does too)" in out, out
+    # The book's Dropout takes train_flg=True: the train flag goes by position.
+    flagged = SOLUTIONS["dropout"].replace("train=True", "train_flg=True").replace("self.trained = train\n        if "
+                                                                                    "not train:", "self.trained = "
+                                                                                    "train_flg\n        if not "
+                                                                                    "train_flg:")
+    assert "train_flg" in flagged and "if not train_flg" in flagged
+    (workspace / "dropout.py").write_text(flagged)
+    assert run(workspace, "dropout")[0] == 0
 
 
-def test_a_check_that_runs_too_long_is_stopped(workspace, monkeypatch):
-    monkeypatch.setattr(runner, "TIME_LIMIT", 1)
-    (workspace / "relu.py").write_text("def relu(x):\n    while True:\n        pass\n")
-    assert runner.check(workspace, "relu").lines == ["stopped: the check ran over 1 s (an endless loop?)"]
+def test_a_wrong_scalar_shows_enough_digits_to_differ(workspace):
+    off = SOLUTIONS["softmax_with_loss"].replace("self.t]))", "self.t] + 3e-7))")
+    (workspace / "softmax_with_loss.py").write_text(off)
+    status, out = run(workspace, "softmax_with_loss")
+    found = re.search(r"forward gives (\S+); the right value is (\S+)", out)
+    assert status == 1 and found and found.group(1) != found.group(2), out
 
 
-def test_init_refuses_to_overwrite_and_force_keeps_a_backup(workspace):
-    (workspace / "relu.py").write_text("# my work\n")
+def test_float32_answers_get_a_hint(workspace):
+    (workspace / "numerical_gradient.py").write_text(SOLUTIONS["numerical_gradient"].replace(
+        "grad = np.zeros_like(x)", "x = x.astype(np.float32)\n    grad = np.zeros_like(x)").replace(
+        "        x[index] = original  # put it back exactly\n", "        x[index] = original\n"))
+    status, out = run(workspace, "numerical_gradient")
+    assert status == 1 and "hint: your result is float32: use float64" in out, out
+
+
+# ---- a learner's code that misbehaves: every way out has its verdict and a non-zero exit -------------------
+HOSTILE = [
+    ("loop at module level", "while True:\n    pass\n", r"(ran over 2 s|used more than 2 s of CPU time) \(stopped "
+                                                       r"at line [12] of sigmoid.py\)"),
+    ("the timeout swallowed", "def sigmoid(x):\n    while True:\n        try:\n            return f(x)\n        "
+                              "except Exception:\n            pass\n\n\ndef f(x):\n    raise RuntimeError\n",
+     r"(ran over 2 s|used more than 2 s of CPU time) \(stopped at line \d+ of sigmoid.py\)"),
+    ("sleeping", "import time\ntime.sleep(60)\n", r"ran over 2 s \(stopped at line 2 of sigmoid.py\)"),
+    ("a thread left running", "import threading\nimport time\n\nimport numpy as np\n\nthreading.Thread(target=lambda: "
+                              "time.sleep(60)).start()\n\n\ndef sigmoid(x):\n    e = np.exp(-np.abs(x))\n    return "
+                              "np.where(x >= 0, 1 / (1 + e), e / (1 + e))\n",
+     r"left a thread running \(Thread-1 \(<lambda>\) at line 6 of sigmoid.py\)"),
+    ("fork", "import os\n\nos.fork()\n",
+     r"tried to start a process or send a signal \(os.fork at line 3 of sigmoid.py"),
+    ("fork, caught", "import os\n\ntry:\n    os.fork()\nexcept BaseException:\n    pass\n\n\ndef sigmoid(x):\n"
+                     "    return x\n", r"tried to start a process .*os.fork at line 4 of sigmoid.py"),
+    ("a shell", "import subprocess\n\nsubprocess.run(['true'])\n", r"tried to start a process .*subprocess.Popen"),
+    ("sys.exit(0)", "import sys\n\n\ndef sigmoid(x):\n    sys.exit(0)\n",
+     r"called sys.exit\(0\) at line 5 of sigmoid.py"),
+    ("sys.exit at module level", "import sys\n\nsys.exit('bye')\n", r"called sys.exit\('bye'\) at line 3"),
+    ("os._exit(0)", "import os\n\n\ndef sigmoid(x):\n    os._exit(0)\n",
+     r"exited the process with os._exit\(0\) at line 5 of sigmoid.py"),
+    ("a huge allocation", "import numpy as np\n\nhuge = np.ones((40, 1024, 1024, 1024))\n",
+     r"used more than 4 GB of memory at line 3 of sigmoid.py"),
+    ("a syntax error", "def sigmoid(x)\n    return x\n", r"sigmoid.py, line 1: expected ':'\n\s+def sigmoid\(x\)"),
+    ("latin-1", "def sigmoid(x):\n    return 'caf\xe9'\n", r"sigmoid.py, line 2: not UTF-8 text \(byte 0xe9\)"),
+    ("no sigmoid", "def sigmod(x):\n    return x\n", "sigmoid.py does not define sigmoid"),
+    ("the reference patched", "import numpy as np\nimport scratchnet.functions\n\nscratchnet.functions.sigmoid = "
+                              "lambda x: x\n\n\ndef sigmoid(x):\n    return x\n", "sigmoid.* gives wrong values"),
+    ("prints, then fails", "def sigmoid(x):\n    print('debug: x is', x.shape)\n    return x\n",
+     r"your code printed:\n\s+\| debug: x is \(7,\)"),
+]
+
+
+@pytest.mark.parametrize("what, source, verdict", HOSTILE, ids=[what for what, _, _ in HOSTILE])
+def test_a_hostile_file_gets_its_verdict(workspace, capsys, what, source, verdict):
+    (workspace / "sigmoid.py").write_bytes(source.encode("latin-1"))
+    status, out = command("check", workspace, "sigmoid", "--time-limit", 2, capsys=capsys)
+    assert status == 1 and "sigmoid (section 3.2.4): FAILED" in out, out
+    assert re.search(verdict, out), out
+    assert "Traceback" not in out
+
+
+def test_ctrl_c_stops_the_child_too(workspace, monkeypatch):
+    import os
+    import signal
+    import subprocess
+
+    started = []
+    real_popen = subprocess.Popen
+
+    def popen(*args, **kwargs):
+        started.append(real_popen(*args, **kwargs))
+        signal.setitimer(signal.ITIMER_REAL, 0.8)
+        return started[-1]
+
+    (workspace / "sigmoid.py").write_text("while True:\n    pass\n")
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    previous = signal.signal(signal.SIGALRM, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            runner.check(workspace, "sigmoid")
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert started[0].returncode is not None
+    with pytest.raises(ProcessLookupError):
+        os.killpg(started[0].pid, 0)
+
+
+# ---- the capstone ------------------------------------------------------------------------------------------
+def test_the_capstone_names_the_file_an_error_comes_from(workspace):
+    solve(workspace, "relu_layer", "softmax_with_loss", "two_layer_net")
+    (workspace / "affine.py").write_text(SOLUTIONS["affine"].replace("self.db = np.sum(dout, axis=0)",
+                                                                     "self.db = np.sum(dout, axis=2)"))
+    status, out = run(workspace, "two_layer_net")
+    assert status == 1 and re.search(r"AxisError: .*\(affine.py, line 19: self.db", out), out
+    (workspace / "affine.py").write_text(SKELETONS["affine"])
+    status, out = run(workspace, "two_layer_net")
+    assert status == 1 and "your affine.py is not done yet at line" in out and "the capstone builds on it" in out
+
+
+def test_the_capstone_says_when_layers_hold_copies(workspace):
+    solve(workspace, "affine", "relu_layer", "softmax_with_loss")
+    (workspace / "two_layer_net.py").write_text(SOLUTIONS["two_layer_net"].replace(
+        'Affine(self.params["W2"], self.params["b2"])', 'Affine(self.params["W2"].copy(), self.params["b2"])'))
+    status, out = run(workspace, "two_layer_net")
+    assert status == 1 and "the layers compute with copies" in out, out
+
+
+def test_the_capstone_takes_the_books_network_without_a_seed(workspace, monkeypatch):
+    monkeypatch.setitem(runner.KINDS, "capstone", (_one_epoch, runner.KINDS["capstone"][1]))
+    solve(workspace, "affine", "relu_layer", "softmax_with_loss")
+    book = SOLUTIONS["two_layer_net"].replace(", seed=None):", "):").replace("rng = np.random.default_rng(seed)",
+                                                                           "rng = np.random.default_rng()")
+    (workspace / "two_layer_net.py").write_text(book)
+    status, out = run(workspace, "two_layer_net")
+    assert "trained 1 epochs" in out and "all gradients agree" in out, out
+    assert status == 1 and "stays below 0.9 after 1 epochs" in out  # one epoch: not yet 0.90, measured honestly
+
+
+def _one_epoch(exercise):
+    from scratchnet.exercises.capstone import inputs_capstone
+
+    return inputs_capstone(exercise, epochs=1)
+
+
+# ---- never losing work --------------------------------------------------------------------------------------
+def test_no_sequence_of_init_loses_an_edit(workspace):
+    quiet = []
+    (workspace / "sigmoid.py").write_text("# my work\n")
+    (workspace / "relu.py").write_text("# done\n")
+    for force in (None, [], [], None, []):
+        assert init(workspace, force=force, out=quiet.append) == 0
+    keeps = [path.read_text() for path in workspace.glob("sigmoid.py*")]
+    assert keeps.count("# my work\n") == 1 and (workspace / "sigmoid.py").read_text() == SKELETONS["sigmoid"]
+    assert (workspace / "sigmoid.py.bak").read_text() == "# my work\n"
+    (workspace / "sigmoid.py").write_text("# second try\n")
+    assert init(workspace, force=["sigmoid"], out=quiet.append) == 0
+    assert (workspace / "sigmoid.py.bak.1").read_text() == "# second try\n"
+    assert (workspace / "sigmoid.py.bak").read_text() == "# my work\n"
+    assert init(workspace, force=["sigmoid"], out=quiet.append) == 0  # a skeleton again: nothing to back up
+    assert not (workspace / "sigmoid.py.bak.2").exists()
+
+
+def test_init_keeps_a_finished_exercise_unless_it_is_named(workspace):
+    solve(workspace, "relu")
+    assert run(workspace, "relu")[0] == 0
+    (workspace / "affine.py").write_text("# started\n")
     messages = []
-    assert init(workspace, out=messages.append) == 1 and "nothing was written" in messages[0]
-    assert (workspace / "relu.py").read_text() == "# my work\n"
-    assert init(workspace, force=True, out=messages.append) == 0
-    assert (workspace / "relu.py.bak").read_text() == "# my work\n"
+    assert init(workspace, force=[], out=messages.append) == 0
+    assert (workspace / "relu.py").read_text() == SOLUTIONS["relu"]
+    assert (workspace / "affine.py").read_text() == SKELETONS["affine"] and "affine.py.bak" in messages[0]
+    assert init(workspace, force=["relu"], out=messages.append) == 0
     assert (workspace / "relu.py").read_text() == SKELETONS["relu"]
-    assert "| 22 | `two_layer_net.py` | 5.7 | `TwoLayerNet` |" in readme()
-    assert "| 25 | `pooling.py` | 7.4.4 | `Pooling` |" in readme()
+    assert (workspace / "relu.py.bak").read_text() == SOLUTIONS["relu"]
 
 
-def test_progress_stops_at_the_first_not_done(workspace):
-    for exercise in EXERCISES[:7]:
-        (workspace / f"{exercise.name}.py").write_text(solved(exercise))
-    status, out = run(workspace)
-    assert status == 1 and "7 of 25 done" in out and "add_layer (section 5.4.2): not done yet" in out
+def test_init_fills_in_missing_files_and_keeps_the_rest(workspace):
+    (workspace / "pooling.py").unlink()
+    (workspace / "sigmoid.py").write_text("# mine\n")
+    messages = []
+    assert init(workspace, out=messages.append) == 0
+    assert (workspace / "pooling.py").read_text() == SKELETONS["pooling"]
+    assert (workspace / "sigmoid.py").read_text() == "# mine\n" and "kept 1 of yours" in messages[0]
+
+
+# ---- the command line: one line for a mistake, progress by chapter --------------------------------------------
+def test_command_mistakes_get_one_line(workspace, tmp_path, capsys):
+    for words, expected in [(("hint", "nope"), "name: expected one of sigmoid, relu"),
+                            (("check", workspace, "nope"), "got 'nope'"),
+                            (("check", tmp_path / "absent"), "is not a folder of exercises"),
+                            (("check", workspace, "relu", "--time-limit", "0"), "--time-limit: expected a positive")]:
+        status, out = command(*words, capsys=capsys)
+        assert status == 2 and expected in out and len(out.strip().splitlines()) == 1, out
+    (tmp_path / "a_file").write_text("x")
+    status, out = command("init", tmp_path / "a_file", capsys=capsys)
+    assert status == 2 and "is a file; init needs a folder" in out
+
+
+def test_check_name_alone_uses_the_exercises_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert init(tmp_path / "exercises", out=lambda *_: None) == 0
+    solve(tmp_path / "exercises", "relu")
+    status, out = command("check", "relu", capsys=capsys)
+    assert status == 0 and "relu (section 3.2.7): ok" in out
+
+
+def test_status_shows_the_chapters_and_what_comes_next(workspace, capsys):
+    solve(workspace, "sigmoid", "relu", "affine")
+    (workspace / "softmax.py").write_text(SOLUTIONS["softmax"].replace("shifted = x - np.max(x, axis=-1, "
+                                                                       "keepdims=True)", "shifted = x"))
+    for name in ("sigmoid", "relu", "softmax", "affine"):
+        run(workspace, name)
+    status, out = run(workspace, "affine")
+    assert "3 of 25 done. Next: softmax (section 3.5.2)" in out  # not "1 of 25" after one check
+    (workspace / "relu.py").write_text(SOLUTIONS["relu"] + "\n")
+    status, out = command("status", workspace, capsys=capsys)
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0] == "Chapter 3" and "Chapter 7" in lines
+    assert re.match(r"\s+\[x\] sigmoid\s+3.2.4$", lines[1]) and "edited since it passed" in lines[2]
+    assert "[!] softmax" in lines[3] and "failed its last check" in lines[3]
+    assert lines[-1].startswith("2 of 25 done. Next: relu (section 3.2.7)")
 
 
 def test_watch_checks_again_after_a_save(workspace):
-    lines, saves = [], iter([lambda: (workspace / "relu.py").write_text(solved(EXERCISES[1]))])
+    lines, saves = [], iter([lambda: solve(workspace, "relu")])
 
     def out(text="", **_):
         lines.append(text)
@@ -184,28 +402,35 @@ def test_watch_checks_again_after_a_save(workspace):
 
 
 def test_plot_saves_the_wrong_gradient(workspace):
-    text = solved(next(e for e in EXERCISES if e.name == "affine"))
-    (workspace / "affine.py").write_text(text.replace("self.dW = self.x.T @ dout", "self.dW = 3 * self.x.T @ dout"))
+    (workspace / "affine.py").write_text(SOLUTIONS["affine"].replace("self.dW = self.x.T @ dout",
+                                                                     "self.dW = 3 * self.x.T @ dout"))
     status, out = run(workspace, "affine", plot=True)
     figure = workspace / "affine_gradient.png"
     assert status == 1 and f"figure: {figure}" in out and figure.stat().st_size > 10_000
 
 
-def test_hint_and_solution_from_the_command_line(capsys, workspace):
-    assert cli.main(["exercises", "hint", "affine"]) == 0
-    assert "db = dout.sum(axis=0)" in capsys.readouterr().out
-    assert cli.main(["exercises", "solution", "relu_layer"]) == 0
-    assert "class Relu(Layer)" in capsys.readouterr().out
-    assert cli.main(["exercises", "check", str(workspace), "relu"]) == 1
-    assert "relu (section 3.2.7): not done yet" in capsys.readouterr().out
-    with pytest.raises(ValueError, match="name: expected one of sigmoid, relu"):
-        cli.main(["exercises", "hint", "rleu"])
-    assert Path(workspace / "README.md").is_file()
+def test_hints_come_in_two_steps_and_solutions_are_textbook_sized(capsys, workspace):
+    status, out = command("hint", "affine", capsys=capsys)
+    assert status == 0 and "Shapes decide it" in out and "dW = x.T @ dout" not in out and "--more" in out
+    status, out = command("hint", "affine", "--more", capsys=capsys)
+    assert status == 0 and "dW = x.T @ dout" in out
+    status, out = command("hint", "sigmoid", "--more", capsys=capsys)
+    assert "np.exp(-np.abs(x))" in out
+    status, out = command("solution", "affine", capsys=capsys)
+    assert status == 0 and "class Affine:" in out and len(out.splitlines()) < 30
+    assert "affine (section 5.6.2)" in readme() or "| 11 | `affine.py` | 5.6.2 | `Affine` |" in readme()
+    assert "| 13 | `two_layer_net.py` | 5.7 | `TwoLayerNet` |" in readme() and "separate process" in readme()
+
+
+def test_skeletons_leave_the_backward_formulas_to_the_learner():
+    for name, formula in [("affine", "x^T dout"), ("sigmoid_layer", "y * (1 - y)"), ("tanh_layer", "1 - y^2"),
+                          ("softmax_with_loss", "softmax(x) - t")]:
+        assert formula not in SKELETONS[name], name
+    assert "for every key, t += 1" not in SKELETONS["adam"] and "not one per key" in SKELETONS["adam"]
 
 
 def test_the_gradient_figure_shows_both_arrays_and_their_difference():
     import matplotlib.pyplot as plt
-    import numpy as np
 
     from scratchnet.plot.exercises import plot_gradient_comparison
 
@@ -221,3 +446,15 @@ def test_the_gradient_figure_shows_both_arrays_and_their_difference():
     with pytest.raises(ValueError, match=r"yours: expected the numerical gradient's shape \(3,\)"):
         plot_gradient_comparison("db", np.zeros(2), np.zeros(3))
     plt.close("all")
+
+
+def test_the_exchange_keeps_arrays_and_names_what_is_not_one(tmp_path):
+    from scratchnet.exercises import exchange
+
+    value = {"a": np.arange(3, dtype=np.float32), "list": [1, "x", None, np.float64(2.5)], "objects":
+             np.array([{}], dtype=object), "thing": object(), "nested": {"b": np.eye(2)}}
+    exchange.save(tmp_path, "v", value)
+    back = exchange.load(tmp_path, "v")
+    assert back["a"].dtype == np.float32 and back["a"].tolist() == [0.0, 1.0, 2.0]
+    assert back["list"] == [1, "x", None, 2.5] and back["nested"]["b"].tolist() == [[1, 0], [0, 1]]
+    assert repr(back["objects"]) == "an array of object entries" and repr(back["thing"]) == "a object"

@@ -2,7 +2,8 @@
 
 An exercise is a file ``NAME.py`` in the learner's workspace that defines ``symbol`` (a
 function or a class named like the library's). ``reference`` is the library object it is
-checked against, and whose source ``scratchnet exercises solution NAME`` prints.
+checked against. ``hints`` are given one at a time: the first says which shapes and cached
+values matter, the second the formula (``scratchnet exercises hint NAME --more``).
 """
 
 from dataclasses import dataclass
@@ -15,82 +16,119 @@ class Exercise:
     kind: str  # function, numerical, graph, layer, loss_layer, optimizer, capstone
     section: str  # where the book explains it
     reference: str  # "module:object" in the library
-    hint: str
+    hints: tuple  # (what matters, the formula)
+
+    @property
+    def chapter(self):
+        return int(self.section.split(".")[0])
 
 
 EXERCISES = [
-    Exercise("sigmoid", "sigmoid", "function", "3.2.4", "scratchnet.functions:sigmoid",
-             "1 / (1 + exp(-x)) works on whole arrays. For large negative x, exp(-x) overflows: "
-             "for x < 0 use exp(x) / (1 + exp(x)) instead (np.where picks per entry)."),
-    Exercise("relu", "relu", "function", "3.2.7", "scratchnet.functions:relu",
-             "np.maximum(x, 0) compares every entry with 0."),
-    Exercise("softmax", "softmax", "function", "3.5.2", "scratchnet.functions:softmax",
-             "Subtract each row's maximum before exp (axis=-1, keepdims=True): the result is the same and "
-             "exp no longer overflows. Then divide by the row sums."),
+    # chapter 3: the network's functions
+    Exercise("sigmoid", "sigmoid", "function", "3.2.4", "scratchnet.functions:sigmoid", (
+        "1 / (1 + np.exp(-x)) works on whole arrays, but np.exp(-x) overflows (and warns) for x = -1000. "
+        "Find a form that only ever takes exp of a number <= 0.",
+        "e = np.exp(-np.abs(x)) never overflows. Where x >= 0 the sigmoid is 1 / (1 + e); where x < 0 it is "
+        "e / (1 + e). np.where(x >= 0, 1 / (1 + e), e / (1 + e)) picks per entry; both branches come from e, so "
+        "neither overflows (np.where(x >= 0, ..., np.exp(x) / ...) would still compute exp(-x) everywhere).")),
+    Exercise("relu", "relu", "function", "3.2.7", "scratchnet.functions:relu", (
+        "Compare every entry with 0 at once: no loop.", "np.maximum(x, 0).")),
+    Exercise("softmax", "softmax", "function", "3.5.2", "scratchnet.functions:softmax", (
+        "exp(1010) overflows. Softmax does not change when the same number is subtracted from every score of a row.",
+        "shifted = x - np.max(x, axis=-1, keepdims=True); e = np.exp(shifted); return e / np.sum(e, axis=-1, "
+        "keepdims=True).")),
+    # chapter 4: learning
     Exercise("cross_entropy_error", "cross_entropy_error", "function", "4.2.4",
-             "scratchnet.functions:cross_entropy_error",
-             "Pick the probability of the right class in each row, take -log(p + 1e-7), and average over the "
-             "batch. One-hot labels: argmax gives the class."),
-    Exercise("numerical_diff", "numerical_diff", "numerical", "4.3.1", "scratchnet.gradient:numerical_diff",
-             "The central difference (f(x + h) - f(x - h)) / (2h) with h = 1e-4: a much smaller h loses "
-             "everything to rounding."),
+             "scratchnet.functions:cross_entropy_error", (
+                 "Make one sample look like a batch of one (reshape to (1, C)), turn one-hot rows into labels, "
+                 "then pick each row's probability of its label.",
+                 "picked = y[np.arange(N), labels]; return -np.mean(np.log(picked + 1e-7)). The 1e-7 keeps "
+                 "log(0) finite, as in the book.")),
+    Exercise("numerical_diff", "numerical_diff", "numerical", "4.3.1", "scratchnet.gradient:numerical_diff", (
+        "Look at f a little to the left and a little to the right of x, h = 1e-4 each way.",
+        "(f(x + h) - f(x - h)) / (2 * h): a much smaller h loses everything to rounding.")),
     Exercise("numerical_gradient", "numerical_gradient", "numerical", "4.4", "scratchnet.gradient:numerical_gradient",
-             "Change one entry of x at a time, by +h and by -h, call f(x) each time, and put the entry back "
-             "exactly as it was (keep the original value in a variable)."),
-    Exercise("mul_layer", "MulLayer", "graph", "5.4.1", "scratchnet.graph:MulLayer",
-             "Keep x and y in forward; backward returns (dout * y, dout * x): each input's gradient is the "
-             "other input."),
-    Exercise("add_layer", "AddLayer", "graph", "5.4.2", "scratchnet.graph:AddLayer",
-             "Addition passes the upstream gradient to both inputs unchanged."),
-    Exercise("relu_layer", "Relu", "layer", "5.5.1", "scratchnet.layers:Relu",
-             "forward remembers where x <= 0 (a boolean mask); backward sets dout to 0 there, in a new array."),
-    Exercise("sigmoid_layer", "Sigmoid", "layer", "5.5.2", "scratchnet.layers:Sigmoid",
-             "forward keeps its output y; backward is dout * y * (1 - y)."),
-    Exercise("affine", "Affine", "layer", "5.6.2", "scratchnet.layers:Affine",
-             "dx = dout @ W.T, dW = x.T @ dout, db = dout.sum(axis=0): db has one entry per output, summed "
-             "over the batch."),
-    Exercise("softmax_with_loss", "SoftmaxWithLoss", "loss_layer", "5.6.3", "scratchnet.layers:SoftmaxWithLoss",
-             "backward is (softmax(x) - t) / N with t one-hot: divide by the batch size N, because the loss "
-             "is the batch mean."),
-    Exercise("tanh_layer", "Tanh", "layer", "6.2.2", "scratchnet.layers:Tanh",
-             "tanh'(x) = 1 - tanh(x)^2: keep the output in forward."),
-    Exercise("dropout", "Dropout", "layer", "6.4.3", "scratchnet.layers:Dropout",
-             "In training draw a mask (rng.random(x.shape) >= ratio), keep it, and scale by 1 / (1 - ratio); "
-             "backward multiplies dout by the same mask and scale. At test time nothing changes."),
+             ("One entry at a time: change it, call f(x), put it back exactly as it was. np.nditer or "
+              "np.ndindex(x.shape) visits every entry of any shape.",
+              "original = x[i]; x[i] = original + h; up = f(x); x[i] = original - h; down = f(x); x[i] = original; "
+              "grad[i] = (up - down) / (2 * h).")),
+    # chapter 5: backpropagation
+    Exercise("mul_layer", "MulLayer", "graph", "5.4.1", "scratchnet.graph:MulLayer", (
+        "forward must keep x and y: backward needs them.",
+        "backward returns (dout * y, dout * x): each input's gradient is the other input.")),
+    Exercise("add_layer", "AddLayer", "graph", "5.4.2", "scratchnet.graph:AddLayer", (
+        "Addition has nothing to remember.", "backward returns (dout, dout): the gradient passes to both unchanged.")),
+    Exercise("relu_layer", "Relu", "layer", "5.5.1", "scratchnet.layers:Relu", (
+        "forward remembers where x <= 0 (a boolean array of x's shape); that is all backward needs.",
+        "forward: self.mask = x <= 0; out = x.copy(); out[self.mask] = 0. backward: dx = dout.copy(); "
+        "dx[self.mask] = 0.")),
+    Exercise("sigmoid_layer", "Sigmoid", "layer", "5.5.2", "scratchnet.layers:Sigmoid", (
+        "The derivative of the sigmoid can be written with its output y alone: keep y in forward.",
+        "dx = dout * y * (1 - y).")),
+    Exercise("affine", "Affine", "layer", "5.6.2", "scratchnet.layers:Affine", (
+        "Shapes decide it: dx must be (N, D) like x, dW (D, M) like W, db (M,) like b. Which product of dout "
+        "(N, M) with x (N, D) or W (D, M) gives each shape? Keep x in forward.",
+        "dx = dout @ W.T; dW = x.T @ dout; db = dout.sum(axis=0), summed over the batch. No division by N: the "
+        "loss layer already divided.")),
+    Exercise("softmax_with_loss", "SoftmaxWithLoss", "loss_layer", "5.6.3", "scratchnet.layers:SoftmaxWithLoss", (
+        "Keep the softmax output y and the labels t in forward. The loss is the batch mean, so the gradient "
+        "carries 1/N.",
+        "dx = (y - t_one_hot) / N, times dout. With labels instead of one-hot rows: dx = y.copy(); "
+        "dx[np.arange(N), t] -= 1; dx /= N.")),
+    Exercise("two_layer_net", "TwoLayerNet", "capstone", "5.7", "scratchnet.networks:TwoLayerNet", (
+        "Affine - Relu - Affine - SoftmaxWithLoss from your own files. The layers must hold the very arrays of "
+        "self.params, so that an optimizer's in-place update trains them.",
+        "gradient(): self.loss(x, t); dout = last_layer.backward(1.0); then dout = layer.backward(dout) through "
+        "the layers in reverse; collect dW and db of the two Affine layers.")),
+    # chapter 6: training techniques
+    Exercise("sgd", "SGD", "optimizer", "6.1.2", "scratchnet.optimizers:SGD", (
+        "Change each array of params in place: the network's layers hold these very arrays.",
+        "params[key] -= self.lr * grads[key], for every key.")),
+    Exercise("momentum", "Momentum", "optimizer", "6.1.4", "scratchnet.optimizers:Momentum", (
+        "A velocity per key, kept between calls (in self, created as zeros on the first call).",
+        "v = momentum * v - lr * g; params[key] += v.")),
+    Exercise("nesterov", "Nesterov", "optimizer", "6.1.4", "scratchnet.optimizers:Nesterov", (
+        "Like Momentum, a velocity per key kept between calls; the parameters move with the old velocity first.",
+        "params[key] += momentum^2 * v - (1 + momentum) * lr * g; then v = momentum * v - lr * g.")),
+    Exercise("adagrad", "AdaGrad", "optimizer", "6.1.5", "scratchnet.optimizers:AdaGrad", (
+        "Keep h per key, the sum of every gradient squared so far.",
+        "h += g * g; params[key] -= lr * g / (np.sqrt(h) + 1e-7).")),
+    Exercise("rmsprop", "RMSprop", "optimizer", "6.1.5", "scratchnet.optimizers:RMSprop", (
+        "Like AdaGrad, but h forgets: a moving average of the squared gradients.",
+        "h = decay_rate * h + (1 - decay_rate) * g * g; params[key] -= lr * g / (np.sqrt(h) + 1e-7).")),
+    Exercise("adam", "Adam", "optimizer", "6.1.6", "scratchnet.optimizers:Adam", (
+        "m and v per key, and one step count t for the whole optimizer: t counts calls of update, not keys.",
+        "t += 1 once per call; lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t); for each key m += (1 - beta1) * "
+        "(g - m); v += (1 - beta2) * (g^2 - v); params[key] -= lr_t * m / (np.sqrt(v) + 1e-7).")),
+    Exercise("tanh_layer", "Tanh", "layer", "6.2.2", "scratchnet.layers:Tanh", (
+        "As for the sigmoid, tanh's derivative can be written with its output alone: keep it.",
+        "dx = dout * (1 - y ** 2).")),
     Exercise("batch_normalization", "BatchNormalization", "layer", "6.3.1", "scratchnet.layers:BatchNormalization",
-             "Cache x - mean, the std and the normalized x. dx = (dxn - mean(dxn) - xn * mean(dxn * xn)) / std "
-             "with dxn = gamma * dout (means over the batch axis)."),
-    Exercise("sgd", "SGD", "optimizer", "6.1.2", "scratchnet.optimizers:SGD",
-             "params[key] -= lr * grads[key], in place, for every key."),
-    Exercise("momentum", "Momentum", "optimizer", "6.1.4", "scratchnet.optimizers:Momentum",
-             "Keep one velocity per key, in a dict that survives between calls: v = momentum * v - lr * g; "
-             "params += v."),
-    Exercise("nesterov", "Nesterov", "optimizer", "6.1.4", "scratchnet.optimizers:Nesterov",
-             "Move with the old velocity first: params += momentum^2 * v - (1 + momentum) * lr * g; then "
-             "v = momentum * v - lr * g."),
-    Exercise("adagrad", "AdaGrad", "optimizer", "6.1.5", "scratchnet.optimizers:AdaGrad",
-             "h += g * g (kept between calls); params -= lr * g / (sqrt(h) + 1e-7)."),
-    Exercise("rmsprop", "RMSprop", "optimizer", "6.1.5", "scratchnet.optimizers:RMSprop",
-             "h = decay_rate * h + (1 - decay_rate) * g * g; params -= lr * g / (sqrt(h) + 1e-7)."),
-    Exercise("adam", "Adam", "optimizer", "6.1.6", "scratchnet.optimizers:Adam",
-             "Count the calls t; lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t) corrects the bias of m and v, "
-             "which start at 0. m += (1 - beta1) * (g - m); v += (1 - beta2) * (g^2 - v)."),
-    Exercise("two_layer_net", "TwoLayerNet", "capstone", "5.7", "scratchnet.networks:TwoLayerNet",
-             "Affine - Relu - Affine - SoftmaxWithLoss from your own files. gradient(): forward for the loss, "
-             "then backward through the layers in reverse, collecting dW and db."),
-    Exercise("im2col", "im2col", "function", "7.4.3", "scratchnet.conv:im2col",
-             "Output size: OH = (H + 2 pad - filter_h) // stride + 1. Pad with np.pad, then for each filter "
-             "position (i, j) copy the strided slice image[:, :, i:i + stride * OH:stride, j:j + stride * OW:stride] "
-             "into col[:, :, i, j]; finally transpose to (N, OH, OW, C, filter_h, filter_w) and reshape to rows."),
-    Exercise("convolution", "Convolution", "layer", "7.4.3", "scratchnet.conv:Convolution",
-             "forward: col = im2col(x, FH, FW, stride, pad); out = col @ W.reshape(FN, -1).T + b, reshaped to "
-             "(N, OH, OW, FN) and transposed to (N, FN, OH, OW). backward: delta = dout.transpose(0, 2, 3, 1)"
-             ".reshape(-1, FN); dW = (delta.T @ col).reshape(W.shape); db = delta.sum(axis=0); "
-             "dx = col2im(delta @ W.reshape(FN, -1), x.shape, FH, FW, stride, pad)."),
-    Exercise("pooling", "Pooling", "layer", "7.4.4", "scratchnet.conv:Pooling",
-             "forward: im2col(x, pool_h, pool_w, stride, pad, pad_value=-np.inf).reshape(-1, pool_h * pool_w) "
-             "gives one window per row (in (N, OH, OW, C) order); keep argmax(axis=1) and take each row's max. "
-             "backward: a zero row per window with dout at the argmax, then col2im adds overlapping windows back."),
+             ("Cache the centred x, the std and the normalized xn in forward. x influences the output directly and "
+              "through the batch mean and variance: dx has a term for each path.",
+              "dxn = gamma * dout; dx = (dxn - mean(dxn) - xn * mean(dxn * xn)) / std, means over axis 0; "
+              "dgamma = sum(dout * xn, axis=0); dbeta = sum(dout, axis=0).")),
+    Exercise("dropout", "Dropout", "layer", "6.4.3", "scratchnet.layers:Dropout", (
+        "Keep the mask drawn in training; backward lets dout through exactly where forward let x through.",
+        "forward: self.mask = self.rng.random(x.shape) >= ratio; x * self.mask / (1 - ratio). backward: "
+        "dout * self.mask / (1 - ratio). At test time nothing changes.")),
+    # chapter 7: convolution
+    Exercise("im2col", "im2col", "function", "7.4.3", "scratchnet.conv:im2col", (
+        "Output size: OH = (H + 2 pad - filter_h) // stride + 1. Pad with np.pad, then copy each filter "
+        "position's strided slice; one loop over the filter's rows and columns is enough.",
+        "col[:, :, i, j] = padded[:, :, i:i + stride * OH:stride, j:j + stride * OW:stride] for each (i, j) of "
+        "the filter; then col.transpose(0, 4, 5, 1, 2, 3).reshape(N * OH * OW, -1).")),
+    Exercise("convolution", "Convolution", "layer", "7.4.3", "scratchnet.conv:Convolution", (
+        "With im2col the convolution is one product, like Affine: keep the im2col rows and x's shape, and "
+        "backward mirrors Affine's, with col2im turning rows back into images.",
+        "forward: col = im2col(x, FH, FW, stride, pad); out = (col @ W.reshape(FN, -1).T + b).reshape(N, OH, "
+        "OW, FN).transpose(0, 3, 1, 2). backward: delta = dout.transpose(0, 2, 3, 1).reshape(-1, FN); "
+        "dW = (delta.T @ col).reshape(W.shape); db = delta.sum(axis=0); dx = col2im(delta @ W.reshape(FN, -1), "
+        "x.shape, FH, FW, stride, pad).")),
+    Exercise("pooling", "Pooling", "layer", "7.4.4", "scratchnet.conv:Pooling", (
+        "One window per row (im2col with pad_value=-np.inf, reshaped to (-1, pool_h * pool_w)); keep where each "
+        "row's maximum was.",
+        "backward: a zero row per window with dout at its argmax, then col2im adds overlapping windows back.")),
 ]
 
 BY_NAME = {exercise.name: exercise for exercise in EXERCISES}

@@ -41,7 +41,8 @@ def opposite_sign(analytic, numerical, name):
     return None
 
 
-def constant_factor(analytic, numerical, name, batch_size=None):
+def constant_factor(analytic, numerical, name, batch_size=None, loss_layer=False):
+    """A gradient off by a constant; ``loss_layer`` says whether this layer is the one that divides by N."""
     scale = np.vdot(numerical, numerical)
     if scale == 0:
         return None
@@ -52,14 +53,20 @@ def constant_factor(analytic, numerical, name, batch_size=None):
         return (f"{name} is exactly {batch_size} times too large, the batch size: did you forget to divide by "
                 f"the batch size?")
     if batch_size and batch_size > 2 and abs(factor * batch_size - 1) < 1e-3:
-        return f"{name} is exactly 1/{batch_size} of what it should be: it is divided by the batch size twice."
+        if loss_layer:
+            return f"{name} is exactly 1/{batch_size} of what it should be: it is divided by the batch size twice."
+        return (f"{name} is exactly 1/{batch_size} of what it should be, 1 / the batch size: this layer must not "
+                f"divide by N; the loss layer's backward already did (SoftmaxWithLoss returns (y - t) / N).")
     for value, words in ((2.0, "twice"), (0.5, "half")):
         if abs(factor - value) < 1e-3:
             return f"{name} is {words} what it should be everywhere (a factor {value:g})."
     return f"{name} is off by a constant factor of {factor:.4g} everywhere."
 
 
-def masked(analytic, numerical, name, x=None):
+def masked(analytic, numerical, name, x=None, dout=None):
+    if dout is not None and np.shape(dout) == analytic.shape and _inverted(analytic, numerical, dout):
+        return (f"{name} passes dout where x <= 0 and blocks it where x > 0: the mask is inverted (dout must "
+                f"go through where x > 0).")
     right = np.isclose(analytic, numerical, rtol=1e-4, atol=1e-7 * max(1.0, np.abs(numerical).max(initial=0)))
     if right.all() or not right.any() or x is None or np.shape(x) != analytic.shape:
         return None
@@ -72,6 +79,14 @@ def masked(analytic, numerical, name, x=None):
             return (f"{name} is right only {words} and wrong elsewhere: check the mask (which entries pass "
                     f"the gradient through).")
     return None
+
+
+def _inverted(analytic, numerical, dout):
+    """Each entry is either dout or 0, and exactly where the right gradient passes dout, yours gives 0."""
+    tolerance = 1e-7 * max(1.0, np.abs(dout).max(initial=0))
+    passes_yours, passes_right = np.isclose(analytic, dout, atol=tolerance), np.isclose(numerical, dout, atol=1e-4)
+    return (np.all(passes_yours | np.isclose(analytic, 0, atol=tolerance)) and passes_right.any()
+            and np.array_equal(passes_yours, ~passes_right))
 
 
 def rearranged(analytic, numerical, name):
@@ -92,7 +107,16 @@ def largest_differences(analytic, numerical, name, count=3, reference="numerical
     return "the entries that differ most: " + "; ".join(places)
 
 
-def diagnose(analytic, numerical, name, batch_size=None, x=None):
+def two_numbers(yours, right):
+    """``"yours; the right value is right"`` with just enough digits to see that they differ."""
+    for digits in range(6, 18):
+        a, b = f"{yours:.{digits}g}", f"{right:.{digits}g}"
+        if a != b:
+            break
+    return f"{a}; the right value is {b}"
+
+
+def diagnose(analytic, numerical, name, batch_size=None, x=None, loss_layer=False, dout=None):
     """One sentence saying how ``analytic`` is wrong, judged against ``numerical``."""
     analytic, numerical = np.asarray(analytic, dtype=float), np.asarray(numerical, dtype=float)
     shape = wrong_shape(analytic, numerical, name)
@@ -102,5 +126,6 @@ def diagnose(analytic, numerical, name, batch_size=None, x=None):
         found = check(analytic, numerical, name)
         if found:
             return found
-    return (constant_factor(analytic, numerical, name, batch_size) or masked(analytic, numerical, name, x)
-            or rearranged(analytic, numerical, name) or largest_differences(analytic, numerical, name))
+    return (constant_factor(analytic, numerical, name, batch_size, loss_layer)
+            or masked(analytic, numerical, name, x, dout) or rearranged(analytic, numerical, name)
+            or largest_differences(analytic, numerical, name))

@@ -1,138 +1,180 @@
-"""Running the learner's files: load each safely, check in book order, stop at the first not passing.
+"""Checking the learner's files: each in a child process, judged here, in book order.
 
-A file that does not parse is reported with its line; a body that still raises
-``NotImplementedError`` is "not done yet"; any other exception is named with the line of
-the learner's file it came from; a check that runs over the time limit is stopped.
+:func:`check` runs one exercise: the learner's file is loaded and probed in an isolated child
+(:mod:`~scratchnet.exercises.sandbox`), and what it did is judged against the library's
+reference in this process. Every way the child can end early has its own one-line verdict.
+:func:`check_in_order` checks every exercise up to the first that does not pass.
 """
 
-import contextlib
-import importlib.util
 import signal
-import sys
-import threading
-import traceback
-import types
 from pathlib import Path
 
-import numpy as np
-
-from scratchnet.exercises import checks, layer_checks
+from scratchnet.exercises import progress_record
+from scratchnet.exercises.capstone import inputs_capstone, judge_capstone
 from scratchnet.exercises.catalog import EXERCISES, get_exercise
+from scratchnet.exercises.checks import (
+    Missing,
+    Result,
+    Seen,
+    inputs_function,
+    inputs_graph,
+    inputs_numerical,
+    judge_function,
+    judge_graph,
+    judge_numerical,
+    reference_record,
+)
+from scratchnet.exercises.layer_checks import inputs_layer, judge_layer
+from scratchnet.exercises.optimizer_checks import inputs_optimizer, judge_optimizer
+from scratchnet.exercises.sandbox import GIGABYTE, Limits, run_isolated
 
-TIME_LIMIT = 30  # seconds a check may run
-CAPSTONE_IMPORTS = ("affine", "relu_layer", "softmax_with_loss")  # the learner's files the capstone builds on
+TIME_LIMIT = 30  # CPU seconds a check may take, loading the file included; the capstone gets CAPSTONE_FACTOR x
+CAPSTONE_FACTOR = 4  # the capstone trains a network: 12 epochs at most take ~15 s of CPU here
+WALL_FACTOR = 3  # the capstone's deadline in wall-clock time, as a multiple of its CPU limit (a busy machine)
+CAPSTONE_FILES = ("affine", "relu_layer", "softmax_with_loss")  # the learner's files the capstone builds on
 
-CHECKS = {"function": checks.check_function, "numerical": checks.check_numerical, "graph": checks.check_graph,
-          "layer": layer_checks.check_layer, "loss_layer": layer_checks.check_layer,
-          "optimizer": layer_checks.check_optimizer}
+KINDS = {"function": (inputs_function, judge_function), "numerical": (inputs_numerical, judge_numerical),
+         "graph": (inputs_graph, judge_graph), "layer": (inputs_layer, judge_layer),
+         "loss_layer": (inputs_layer, judge_layer), "optimizer": (inputs_optimizer, judge_optimizer),
+         "capstone": (inputs_capstone, judge_capstone)}
 
 
-class CheckTimeout(Exception):
-    pass
+def limits_for(exercise, time_limit=TIME_LIMIT):
+    if exercise.kind == "capstone":
+        cpu = CAPSTONE_FACTOR * time_limit
+        return Limits(cpu_seconds=cpu, wall_seconds=WALL_FACTOR * cpu)
+    return Limits(cpu_seconds=time_limit, wall_seconds=time_limit)
 
 
-@contextlib.contextmanager
-def time_limit(seconds):
-    """Stop the block after ``seconds`` (on the main thread; elsewhere there is no limit)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+def modules_of(exercise):
+    return (*CAPSTONE_FILES, exercise.name) if exercise.kind == "capstone" else (exercise.name,)
 
-    def stop(signum, frame):
-        raise CheckTimeout
 
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
+def check(folder, name, time_limit=TIME_LIMIT):
+    """Check one exercise in ``folder``; returns a :class:`~scratchnet.exercises.checks.Result`."""
+    exercise, folder = get_exercise(name), Path(folder)
+    for module in modules_of(exercise):
+        if not (folder / f"{module}.py").is_file():
+            return Result(False, [f"{folder / (module + '.py')} does not exist: run `scratchnet exercises init "
+                                  f"{folder}`"])
+    make_inputs, judge = KINDS[exercise.kind]
+    inputs = make_inputs(exercise)
+    limits = limits_for(exercise, time_limit)
+    run = run_isolated(folder, modules_of(exercise), exercise.symbol, exercise.kind, inputs, limits)
+    early = _ending(run, exercise)
+    if early:
+        return _with_printed(early, run)
+    seen, ending = Seen(run.result["observations"]), run.result["ending"]
+    options = {"folder": folder} if exercise.kind == "capstone" else {}
     try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+        result = judge(exercise, seen, inputs, reference_record(exercise, inputs), **options)
+    except Missing:
+        result = None
+    if ending and (result is None or result.passed):
+        result = _error(ending, exercise)
+    return _with_printed(result, run)
 
 
-def load(folder, exercise):
-    """The learner's module for ``exercise``, or a ``checks.Result`` saying why it cannot be used."""
-    path = Path(folder) / f"{exercise.name}.py"
-    if not path.is_file():
-        return checks.Result(False, [f"{path} does not exist: run `scratchnet exercises init {folder}`"])
-    source = path.read_text(encoding="utf-8")
-    try:
-        code = compile(source, str(path), "exec")
-    except SyntaxError as error:
-        text = (error.text or "").rstrip()
-        return checks.Result(False, [f"{path.name}, line {error.lineno}: {error.msg}", f"    {text}"])
-    module = types.ModuleType(exercise.name)
-    module.__file__ = str(path)
-    try:
-        if exercise.kind == "capstone":
-            _load_layers(path.parent)
-        exec(code, module.__dict__)
-    except NotImplementedError:
-        return checks.Result(False, ["not done yet"])
-    except Exception as error:
-        return checks.Result(False, [_where(error, path)])
-    if not hasattr(module, exercise.symbol):
-        return checks.Result(False, [f"{path.name} does not define {exercise.symbol}"])
-    return module
+def _where(found):
+    return f" at line {found['line']} of {found['file']}" if found and found.get("file") else ""
 
 
-def _load_layers(folder):
-    """Load the learner's layer files, as they are now, under the names the capstone imports them by."""
-    for name in CAPSTONE_IMPORTS:
-        spec = importlib.util.spec_from_file_location(name, Path(folder) / f"{name}.py")
-        layer_module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = layer_module  # so that `from affine import Affine` finds this file, not another
-        spec.loader.exec_module(layer_module)
+def _ending(run, exercise):
+    """The verdict for a child that ended early, refused, or left a thread; ``None`` for a normal end."""
+    limits = run.limits
+    if run.result is None:
+        where = _where(run.stopped_at)
+        if run.timed_out:
+            return Result(False, [f"ran over {limits.wall_seconds:g} s (stopped{where}): an endless loop? "
+                                  f"`--time-limit SECONDS` gives a slow machine more"])
+        if run.cpu_exceeded:
+            return Result(False, [f"used more than {limits.cpu_seconds:g} s of CPU time (stopped{where}): an endless "
+                                  f"loop? `--time-limit SECONDS` gives a slow machine more"])
+        if run.exit_call is not None:
+            return Result(False, [f"exited the process with os._exit({run.exit_call.get('status')})"
+                                  f"{_where(run.exit_call)}: a check needs your code to return, not to exit"])
+        if run.returncode == -signal.SIGKILL:
+            return Result(False, [f"was killed (signal 9), most likely for using more than "
+                                  f"{limits.memory_bytes / GIGABYTE:g} GB of memory"])
+        if run.returncode < 0:
+            name = signal.Signals(-run.returncode).name if -run.returncode in signal.valid_signals() else "?"
+            return Result(False, [f"crashed (signal {-run.returncode}, {name})"])
+        return Result(False, [f"exited the process (status {run.returncode}) before the check finished"])
+    refused = run.result.get("refused") or []
+    if refused:
+        return Result(False, [f"tried to start a process or send a signal ({refused[0]['what']}{_where(refused[0])}): "
+                              f"an exercise runs alone, in one process"])
+    ending = run.result.get("ending")
+    if ending and ending["kind"] != "error":
+        return _error(ending, exercise)
+    threads = run.result.get("threads") or []
+    if threads:
+        return Result(False, [f"left a thread running ({threads[0]['name']}{_where(threads[0])}): the check ends when "
+                              f"your code returns; join the thread before returning, or leave it out"])
+    return None
 
 
-def _where(error, path):
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == str(path)]
-    line = f", line {frames[-1].lineno}: {frames[-1].line}" if frames else ""
-    return f"{type(error).__name__}: {error} ({path.name}{line})"
+def _error(ending, exercise):
+    kind, where = ending["kind"], _where(ending)
+    if kind == "not done":
+        if ending.get("file") in (None, f"{exercise.name}.py"):
+            return Result(False, ["not done yet"], status="not done yet")
+        return Result(False, [f"your {ending['file']} is not done yet{where}: the capstone builds on it"])
+    if kind == "exit":
+        return Result(False, [f"called sys.exit({ending['code']}){where}: a check needs your code to return, not to "
+                              f"exit"])
+    if kind == "memory":
+        return Result(False, [f"used more than {Limits().memory_bytes / GIGABYTE:g} GB of memory{where}"])
+    if kind == "refused":
+        return Result(False, [f"tried to start a process or send a signal{where}: an exercise runs alone"])
+    if kind == "syntax":
+        return Result(False, [f"{ending['file']}, line {ending['line']}: {ending['message']}", f"    {ending['text']}"])
+    if kind == "encoding":
+        return Result(False, [f"{ending['file']}, line {ending['line']}: not UTF-8 text (byte {ending['byte']}): save "
+                              f"the file as UTF-8"])
+    if kind == "missing":
+        return Result(False, [ending["message"]])
+    line = f"{ending['type']}: {ending['message']}"
+    if ending.get("file"):
+        line += f" ({ending['file']}, line {ending['line']}: {ending.get('text', '')})"
+    lines = [line]
+    if ending["type"] == "TypeError" and "forward()" in ending["message"]:
+        lines.append("hint: a layer's forward is forward(self, x, train=False): every layer takes train, which "
+                     "Dropout and BatchNormalization use (the book calls it train_flg)")
+    return Result(False, lines)
 
 
-def check(folder, name):
-    """Check one exercise; returns a ``checks.Result``."""
-    exercise = get_exercise(name)
-    module = load(folder, exercise)
-    if isinstance(module, checks.Result):
-        return module
-    learner = getattr(module, exercise.symbol)
-    path = Path(folder) / f"{exercise.name}.py"
-    try:
-        with time_limit(TIME_LIMIT), np.errstate(all="ignore"):
-            if exercise.kind == "capstone":
-                from scratchnet.exercises.capstone import check_capstone
-
-                return check_capstone(exercise, learner, Path(folder))
-            return CHECKS[exercise.kind](exercise, learner)
-    except NotImplementedError:
-        return checks.Result(False, ["not done yet"])
-    except CheckTimeout:
-        return checks.Result(False, [f"stopped: the check ran over {TIME_LIMIT} s (an endless loop?)"])
-    except Exception as error:
-        return checks.Result(False, [_where(error, path)])
+def _with_printed(result, run, most=10):
+    """Add what the learner's code printed, when it did not pass (the learner's own debugging prints)."""
+    printed = run.printed.strip().splitlines()
+    if printed and not result.passed and result.status != "not done yet":
+        shown = printed[:most] + ([f"... ({len(printed) - most} more lines)"] if len(printed) > most else [])
+        result.lines += ["your code printed:", *["| " + line for line in shown]]
+    return result
 
 
-def check_in_order(folder, name=None, out=print, plot=False):
-    """Check ``name``, or every exercise in order up to the first not passing. Returns the exit status."""
+def check_in_order(folder, name=None, out=print, plot=False, time_limit=TIME_LIMIT):
+    """Check ``name``, or every exercise in book order up to the first not passing. Returns the exit status."""
+    folder = Path(folder)
     chosen = [get_exercise(name)] if name else EXERCISES
-    done = 0
+    record = progress_record.load(folder, out)
+    status = 0
     for exercise in chosen:
-        result = check(folder, exercise.name)
-        status = "ok" if result.passed else ("not done yet" if result.lines == ["not done yet"] else "FAILED")
-        out(f"{exercise.name} (section {exercise.section}): {status}")
-        for line in result.lines if status != "not done yet" else []:
+        unchanged = not name and progress_record.passed(record, folder, exercise, modules_of(exercise))
+        result = Result(True, ["unchanged since it passed"]) if unchanged else check(folder, exercise.name, time_limit)
+        out(f"{exercise.name} (section {exercise.section}): {result.status}")
+        for line in result.lines if result.status != "not done yet" else []:
             out("  " + line.replace("\n", "\n  "))
+        if not unchanged:
+            progress_record.update(record, folder, exercise, modules_of(exercise), result.status)
         if not result.passed:
             if plot and result.wrong and result.wrong[1] is not None:
                 out(f"  figure: {save_plot(folder, exercise.name, result.wrong)}")
-            out(f"{done} of {len(EXERCISES)} done. Next: `scratchnet exercises hint {exercise.name}`, edit "
-                f"{Path(folder) / (exercise.name + '.py')}, check again." if not name else "")
-            return 1
-        done += 1
-    out(f"{done} of {len(EXERCISES)} done" + (": every exercise passes." if done == len(EXERCISES) else "."))
-    return 0
+            status = 1
+            break
+    progress_record.save(record, folder)
+    out(progress_record.summary(record, folder, modules_of))
+    return status
 
 
 def save_plot(folder, name, wrong):

@@ -1,8 +1,9 @@
 '''The skeleton each exercise starts from: the book section, the formula, the shapes, and TODO bodies.
 
-A skeleton has the library object's name and methods, so the library's own code (``scratchnet
-exercises solution NAME``) pasted in its place passes. The imports at the top are what that
-code uses; the learner may use them too.
+A skeleton has the library object's name and methods, so a solution (``scratchnet exercises
+solution NAME``, or the library's own code) pasted in its place passes. The docstring gives the
+section, the forward formula and the shapes; the backward formulas are left to derive, with
+two hints a step each (``scratchnet exercises hint NAME``, then ``--more``).
 '''
 
 FUNCTION_HEADER = "import numpy as np\n"
@@ -107,10 +108,10 @@ class AddLayer:
     "relu_layer": LAYER_HEADER + '''
 
 class Relu:
-    """The ReLU layer, section 5.5.1: y = max(0, x); dx = dout where x > 0, else 0.
+    """The ReLU layer, section 5.5.1: y = max(0, x), entry by entry.
 
-    forward(x, train=False): x (N, D) -> (N, D); remember where x <= 0.
-    backward(dout): dout (N, D) -> dx (N, D). Do not change x or dout in place.
+    forward(x, train=False): x (N, D) -> y (N, D). backward(dout): dout (N, D), the gradient of the
+    loss with respect to y -> dx (N, D), with respect to x. Do not change x in place.
     """
 
     def __init__(self):
@@ -125,10 +126,10 @@ class Relu:
     "sigmoid_layer": LAYER_HEADER + '''
 
 class Sigmoid:
-    """The sigmoid layer, section 5.5.2: y = 1 / (1 + exp(-x)); dx = dout * y * (1 - y).
+    """The sigmoid layer, section 5.5.2: y = 1 / (1 + exp(-x)), entry by entry.
 
-    forward(x, train=False): x (N, D) -> y (N, D), kept for backward.
-    backward(dout): dout (N, D) -> dx (N, D).
+    forward(x, train=False): x (N, D) -> y (N, D). backward(dout): dout (N, D), the gradient of
+    the loss with respect to y -> dx (N, D), with respect to x.
     """
 
     def __init__(self):
@@ -146,8 +147,9 @@ class Affine:
     """The fully connected layer, section 5.6.2: y = x W + b.
 
     W: (D, M), b: (M,). forward(x, train=False): x (N, D) -> y (N, M).
-    backward(dout): dout (N, M) -> dx = dout W^T (N, D); also sets dW = x^T dout (D, M) and
-    db = the sum of dout over the batch (M,).
+    backward(dout): dout (N, M) -> dx (N, D); also sets self.dW (D, M) and self.db (M,), the
+    gradients of the loss with respect to W and b. Derive them from the shapes (hint: `scratchnet
+    exercises hint affine`).
     """
 
     def __init__(self, W, b):
@@ -168,7 +170,7 @@ class SoftmaxWithLoss:
 
     forward(x, t, train=False): scores x (N, C), labels t (N,) or one-hot (N, C) -> the loss
     L = -(1/N) sum_n log softmax(x)[n, t_n] (a float).
-    backward(dout=1.0): -> dx = dout * (softmax(x) - t_one_hot) / N, (N, C).
+    backward(dout=1.0): -> dx (N, C), the gradient of dout * L with respect to the scores x.
     """
 
     def __init__(self):
@@ -184,9 +186,9 @@ class SoftmaxWithLoss:
     "tanh_layer": LAYER_HEADER + '''
 
 class Tanh:
-    """The tanh layer, section 6.2.2: y = tanh x; dx = dout * (1 - y^2).
+    """The tanh layer, section 6.2.2: y = tanh x, entry by entry.
 
-    forward(x, train=False): x (N, D) -> (N, D). backward(dout): (N, D) -> (N, D).
+    forward(x, train=False): x (N, D) -> y (N, D). backward(dout): dout (N, D) -> dx (N, D).
     """
 
     def __init__(self):
@@ -204,8 +206,8 @@ class Dropout:
     """Inverted dropout, section 6.4.3 (scaled while training, as scratchnet does).
 
     forward(x, train=True): in training draw mask = rng.random(x.shape) >= dropout_ratio and
-    return x * mask / (1 - dropout_ratio); at test time return x. backward(dout): the same
-    mask and scale applied to dout (at test time dout itself). x, dout: (N, D).
+    return x * mask / (1 - dropout_ratio); at test time return x. backward(dout): dout (N, D)
+    -> dx (N, D).
     """
 
     def __init__(self, dropout_ratio=0.5, seed=None, rng=None):
@@ -256,8 +258,9 @@ _OPTIMIZER_DOCS = {
     "rmsprop": ("RMSprop", "lr=0.01, decay_rate=0.99", "6.1.5",
                 "h = decay_rate * h + (1 - decay_rate) * g * g; params -= lr * g / (sqrt(h) + 1e-7)"),
     "adam": ("Adam", "lr=0.001, beta1=0.9, beta2=0.999", "6.1.6",
-             "t += 1; lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t); m += (1 - beta1) * (g - m); "
-             "v += (1 - beta2) * (g^2 - v); params -= lr_t * m / (sqrt(v) + 1e-7)"),
+             "m += (1 - beta1) * (g - m); v += (1 - beta2) * (g^2 - v); params -= lr_t * m / (sqrt(v) + 1e-7), "
+             "with lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t) and t the number of calls of update so far "
+             "(one count for the whole optimizer, not one per key)"),
 }
 
 for _name, (_cls, _args, _section, _rule) in _OPTIMIZER_DOCS.items():
@@ -314,47 +317,6 @@ class TwoLayerNet:
 
     def gradient(self, x, t):
         raise NotImplementedError  # TODO
-'''
-
-# What `scratchnet exercises solution two_layer_net` prints: the capstone written with the exercises' layers.
-CAPSTONE_SOLUTION = '''import numpy as np
-from affine import Affine
-from relu_layer import Relu
-from softmax_with_loss import SoftmaxWithLoss
-
-
-class TwoLayerNet:
-    """Affine - Relu - Affine - SoftmaxWithLoss (section 5.7); params are the arrays the layers use."""
-
-    def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, seed=None):
-        rng = np.random.default_rng(seed)
-        self.params = {
-            "W1": weight_init_std * rng.standard_normal((input_size, hidden_size)), "b1": np.zeros(hidden_size),
-            "W2": weight_init_std * rng.standard_normal((hidden_size, output_size)), "b2": np.zeros(output_size),
-        }
-        self.layers = [Affine(self.params["W1"], self.params["b1"]), Relu(),
-                       Affine(self.params["W2"], self.params["b2"])]
-        self.last_layer = SoftmaxWithLoss()
-
-    def predict(self, x):
-        for layer in self.layers:
-            x = layer.forward(x)
-        return x
-
-    def loss(self, x, t):
-        return self.last_layer.forward(self.predict(x), t)
-
-    def accuracy(self, x, t):
-        labels = t.argmax(axis=1) if t.ndim == 2 else t
-        return float(np.mean(self.predict(x).argmax(axis=1) == labels))
-
-    def gradient(self, x, t):
-        self.loss(x, t)
-        dout = self.last_layer.backward(1.0)
-        for layer in reversed(self.layers):
-            dout = layer.backward(dout)
-        first, second = self.layers[0], self.layers[2]
-        return {"W1": first.dW, "b1": first.db, "W2": second.dW, "b2": second.db}
 '''
 
 # ---- chapter 7: convolution ----------------------------------------------------------------
