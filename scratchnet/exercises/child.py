@@ -41,13 +41,13 @@ class Child:
     def limit(self):
         try:
             import resource
-        except ImportError:  # pragma: no cover - not on this platform: the parent's deadline still holds
-            return
+        except ImportError:  # pragma: no cover - Windows: the parent's deadline still holds
+            resource = None
         cpu, memory = int(self.request["cpu_seconds"]), int(self.request["memory_bytes"])
         wanted = {"RLIMIT_CPU": (cpu, cpu + 5), "RLIMIT_AS": (memory, memory), "RLIMIT_FSIZE": (64 << 20, 64 << 20),
                   "RLIMIT_CORE": (0, 0)}
         for name, (soft, hard) in wanted.items():
-            kind = getattr(resource, name, None)
+            kind = getattr(resource, name, None) if resource else None
             if kind is None:
                 continue
             current = resource.getrlimit(kind)[1]
@@ -57,8 +57,9 @@ class Child:
         # The parent sends SIGUSR1 at its deadline, the kernel SIGXCPU at the CPU limit: either way the
         # stacks go to traceback.txt first, so the verdict can name the line that was running.
         self.trace_file = open(self.workdir / "traceback.txt", "w")  # noqa: SIM115 - open until the end
-        faulthandler.register(signal.SIGUSR1, file=self.trace_file, all_threads=True)
-        faulthandler.register(signal.SIGXCPU, file=self.trace_file, all_threads=True, chain=True)
+        for name, chain in (("SIGUSR1", False), ("SIGXCPU", True)):
+            if hasattr(signal, name):  # not on Windows
+                faulthandler.register(getattr(signal, name), file=self.trace_file, all_threads=True, chain=chain)
 
     def guard(self):
         """Refuse new processes and signals; note where ``os._exit`` was called before it exits."""

@@ -55,7 +55,10 @@ def _environment():
 
 def _kill_group(process):
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows: no process groups, the child alone
+            process.kill()
     except (ProcessLookupError, PermissionError):
         pass
     process.wait()
@@ -103,7 +106,7 @@ def _ask_where(process, trace_path, patience=2.0):
     """SIGUSR1 makes the child dump its stacks (faulthandler); wait for a frame line (or its end), then kill."""
     try:
         os.killpg(process.pid, signal.SIGUSR1)
-    except (ProcessLookupError, PermissionError):
+    except (ProcessLookupError, PermissionError, AttributeError):  # AttributeError: no SIGUSR1 (Windows)
         return
     deadline = time.monotonic() + patience
     while time.monotonic() < deadline and process.poll() is None:
