@@ -187,6 +187,9 @@ def test_from_params_fast_grid_equals_the_generic_grid():
     ({"W1": np.zeros((7, 12)), "W2": np.zeros((4, 6))}, r"params\['W2'\]: expected 7 inputs"),
     ({"W1": np.zeros((7, 12, 1))}, r"params\['W1'\]: expected a 2-D weight matrix"),
     ({"W1": np.zeros((7, 12)), "gamma": np.ones(7)}, r"could not place \['gamma'\]"),
+    ({"W1": np.zeros((7, 12)), "W3": np.zeros((4, 7))}, r"numbered in a row .*got \[1, 3\]: a layer is missing"),
+    ({"W1": np.zeros((7, 12)), "w2": np.zeros((4, 7))}, r"named alike .*got \['W1', 'w2'\]"),
+    ({"W": np.zeros((7, 12)), "W2": np.zeros((4, 7))}, r"numbered weights W1, W2, ... for more than one layer"),
 ])
 def test_from_params_bad_input(bad, message):
     with pytest.raises(ValueError, match=message):
@@ -437,3 +440,19 @@ def test_function_grid_cache_follows_arrays_a_closure_holds(tmp_path):
     weights[0] = 3.0
     np.testing.assert_allclose(loss_grid(loss, params, d1, d2, [0.0, 0.5], [0.0], cache=cache), 3 * first,
                                rtol=1e-15)
+
+
+@pytest.mark.parametrize("order", ["reversed", "as strings"])
+def test_from_params_orders_layers_by_the_numbers_in_their_keys(order):
+    rng = np.random.default_rng(5)
+    params = {}
+    for i in range(1, 12):  # eleven square layers: W10 and W11 sort before W2 as strings
+        params[f"W{i}"], params[f"b{i}"] = rng.standard_normal((4, 4)) * 0.8, rng.standard_normal(4)
+    keys = list(params)[::-1] if order == "reversed" else sorted(params)
+    shuffled = {key: params[key] for key in keys}
+    x = rng.standard_normal((3, 4))
+    z = x
+    for i in range(1, 12):  # the hand-written forward pass, layer 1 first
+        z = z @ params[f"W{i}"].T + params[f"b{i}"]
+        z = np.maximum(z, 0) if i < 11 else z
+    np.testing.assert_allclose(from_params(shuffled).predict(x), z, rtol=1e-12)

@@ -1,5 +1,7 @@
 r"""Someone else's MLP, given as a dict of arrays, rebuilt as a scratchnet network: :func:`from_params`."""
 
+import re
+
 import numpy as np
 
 from scratchnet.layers import Affine, IdentityWithLoss, SoftmaxWithLoss
@@ -35,8 +37,24 @@ class ParamsNet(LayerNet):
 
 
 def _weight_and_bias_keys(params):
-    """``[(weight key, bias key or None), ...]`` in dict order: ``W*``/``w*`` keys, each with its ``b*`` twin."""
-    weights = [key for key in params if str(key)[:1] in ("W", "w")]
+    """``[(weight key, bias key or None), ...]`` in layer order: ``W1, W2, ...`` (or ``w1, ...``) ordered by their
+    numbers, never by the dict's order (``sorted`` puts ``W10`` before ``W2``), each with its ``b*`` twin."""
+    numbered = {}
+    for key in params:
+        found = re.fullmatch(r"([Ww])(\d*)", str(key))
+        if found:
+            numbered[key] = (found.group(1), int(found.group(2)) if found.group(2) else None)
+    letters = {letter for letter, _ in numbered.values()}
+    numbers = [number for _, number in numbered.values()]
+    if len(letters) > 1:
+        raise ValueError(f"params: expected the weights named alike (W1, W2, ... or w1, w2, ...), got {list(numbered)}")
+    if None in numbers and len(numbers) > 1:
+        raise ValueError(f"params: expected numbered weights W1, W2, ... for more than one layer, got {list(numbered)}")
+    if None not in numbers and sorted(numbers) != list(range(min(numbers, default=1), min(numbers, default=1)
+                                                             + len(numbers))):
+        raise ValueError(f"params: expected weights numbered in a row (W1, W2, W3, ...), got {sorted(numbers)}: a "
+                         f"layer is missing or numbered twice")
+    weights = sorted(numbered, key=lambda key: numbered[key][1] or 0)
     pairs, used = [], set(weights)
     for key in weights:
         twin = next((b for b in ("b" + key[1:], "B" + key[1:]) if b in params), None)
