@@ -2,8 +2,9 @@ r"""Convolution and pooling (chapter 7): ``im2col``, ``col2im``, :class:`Convolu
 
 Images are ``(N, C, H, W)``: N images of C channels, H rows and W columns. A filter bank
 is ``(FN, C, FH, FW)``. With stride :math:`s` and padding :math:`p` the output is
-:math:`OH = (H + 2p - FH)/s + 1` rows (and likewise columns); settings for which that is
-not a whole number are rejected, since part of the input would silently be ignored.
+:math:`OH = \lfloor (H + 2p - FH)/s \rfloor + 1` rows (and likewise columns), as in the book
+and PyTorch: where the windows do not reach the last rows or columns, those are left out (a
+3 x 3 convolution with stride 2 and pad 1 takes 28 x 28 images to 14 x 14).
 
 :func:`im2col` unrolls every filter-sized patch into a row, so a convolution becomes one
 matrix product (the book's way, section 7.4.3). :func:`convolve_naive` is the readable
@@ -16,17 +17,22 @@ from scratchnet.layers import Layer, WeightedLayer
 
 
 def conv_output_size(input_size, filter_size, stride=1, pad=0, what="input"):
-    """``(input_size + 2 pad - filter_size) / stride + 1``, checked to be a whole number >= 1."""
+    """``floor((input_size + 2 pad - filter_size) / stride) + 1``, the book's and PyTorch's output size."""
     span = input_size + 2 * pad - filter_size
     if stride < 1 or pad < 0 or filter_size < 1:
         raise ValueError(f"stride, pad, filter size: expected stride >= 1, pad >= 0 and filter size >= 1, got "
                          f"stride {stride}, pad {pad}, filter size {filter_size}")
     if span < 0:
         raise ValueError(f"{what}: a window of {filter_size} does not fit in {input_size} (+ 2 x pad {pad})")
-    if span % stride:
-        raise ValueError(f"{what}: filter size {filter_size} with stride {stride} and pad {pad} does not tile an "
-                         f"input of {input_size}: (input + 2 pad - filter) = {span} is not a multiple of the stride")
     return span // stride + 1
+
+
+def whole(value, name, minimum):
+    """``value`` as an ``int`` if it is a whole number >= ``minimum``; a clear error otherwise (1.5 is not 1)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float, np.floating)) \
+            or value != int(value) or value < minimum:
+        raise ValueError(f"{name}: expected a whole number >= {minimum}, got {value!r}")
+    return int(value)
 
 
 def _check_images(x, channels=None, what="x"):
@@ -106,11 +112,11 @@ class Convolution(WeightedLayer):
         if W.ndim != 4:
             raise ValueError(f"W: expected filters (FN, C, FH, FW), got shape {W.shape}")
         self._set_weights(W, b, (W.shape[0],), "one bias per filter")
-        self.stride, self.pad = int(stride), int(pad)
+        self.stride, self.pad = whole(stride, "stride", 1), whole(pad, "pad", 0)
         self.x_shape = self.col = None
 
     def output_shape(self, input_shape):
-        """``(FN, OH, OW)`` for one image of ``input_shape`` ``(C, H, W)`` (checks that the filters tile it)."""
+        """``(FN, OH, OW)`` for one image of ``input_shape`` ``(C, H, W)``."""
         C, H, W = input_shape
         if C != self.W.shape[1]:
             raise ValueError(f"x: expected {self.W.shape[1]} channels to match the filters, got {C}")
@@ -185,14 +191,15 @@ class Convolution(WeightedLayer):
 class Pooling(Layer):
     r"""Max pooling over ``pool_h x pool_w`` windows with ``stride`` and ``pad``: ``(N, C, H, W) -> (N, C, OH, OW)``.
 
-    Padding counts in the output size (:math:`OH = (H + 2p - h)/s + 1`) and is filled
+    Padding counts in the output size (:math:`OH = \lfloor (H + 2p - h)/s \rfloor + 1`) and is filled
     with :math:`-\infty`, so it never wins a maximum. (The book pads with zeros, which
     only matters for negative inputs.) Backward sends each :math:`\delta` to the input
     that was the maximum of its window (the first one, on ties).
     """
 
     def __init__(self, pool_h, pool_w, stride=2, pad=0):
-        self.pool_h, self.pool_w, self.stride, self.pad = int(pool_h), int(pool_w), int(stride), int(pad)
+        self.pool_h, self.pool_w = whole(pool_h, "pool_h", 1), whole(pool_w, "pool_w", 1)
+        self.stride, self.pad = whole(stride, "stride", 1), whole(pad, "pad", 0)
         self.x_shape = self.arg_max = None
 
     def _tiles_the_input(self, shape):

@@ -16,10 +16,11 @@ RNG = np.random.default_rng(3)
 @settings(max_examples=30, deadline=None)
 @given(n=st.integers(1, 3), c=st.integers(1, 3), out_h=st.integers(1, 4), out_w=st.integers(1, 4),
        fh=st.integers(1, 3), fw=st.integers(1, 3), stride=st.integers(1, 3), pad=st.integers(0, 2),
-       seed=st.integers(0, 2**16))
-def test_col2im_is_the_adjoint_of_im2col(n, c, out_h, out_w, fh, fw, stride, pad, seed):
-    # Sizes built so the filters tile the input: H + 2p - fh = stride * (out_h - 1).
-    H, W = stride * (out_h - 1) + fh - 2 * pad, stride * (out_w - 1) + fw - 2 * pad
+       seed=st.integers(0, 2**16), extra=st.integers(0, 2))
+def test_col2im_is_the_adjoint_of_im2col(n, c, out_h, out_w, fh, fw, stride, pad, seed, extra):
+    # H + 2p - fh = stride * (out_h - 1) + a remainder the windows do not reach (dropped, as in the book).
+    extra = extra % stride
+    H, W = stride * (out_h - 1) + fh - 2 * pad + extra, stride * (out_w - 1) + fw - 2 * pad
     if H < 1 or W < 1:
         return
     rng = np.random.default_rng(seed)
@@ -84,8 +85,11 @@ def test_pooling_backward_routes_to_the_maximum():
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda: Convolution(np.ones((2, 1, 5, 5)), np.zeros(2), stride=2).forward(np.ones((1, 1, 8, 8))),
-     r"filter size 5 with stride 2 and pad 0 does not tile an input of 8"),
+    (lambda: Convolution(np.ones((2, 1, 5, 5)), np.zeros(2), stride=1.5), r"stride: expected a whole number >= 1, "
+                                                                           r"got 1.5"),
+    (lambda: Pooling(2, 2, stride=2, pad=-1), r"pad: expected a whole number >= 0, got -1"),
+    (lambda: Pooling(2.5, 2), r"pool_h: expected a whole number >= 1, got 2.5"),
+    (lambda: Convolution(np.ones((2, 1, 5, 5)), np.zeros(2), stride="2"), r"stride: expected a whole number"),
     (lambda: Convolution(np.ones((2, 3, 3, 3)), np.zeros(2)).forward(np.ones((1, 1, 8, 8))),
      r"x: expected 3 channels to match the filters, got 1"),
     (lambda: Pooling(4, 4, stride=1).forward(np.ones((1, 1, 3, 3))),
@@ -96,7 +100,7 @@ def test_pooling_backward_routes_to_the_maximum():
      r"x: expected images \(N, C, H, W\), got shape \(4, 9\)"),
     (lambda: conv_output_size(5, 3, stride=0), "expected stride >= 1"),
     (lambda: SimpleConvNet(conv_param={"filters": 3}), r"conv_param: expected filter_num.*\['filters'\]"),
-    (lambda: SimpleConvNet(input_dim=(1, 27, 27)), r"the convolution's output \(height\): filter size 2 with stride 2"),
+    (lambda: SimpleConvNet(input_dim=(1, 3, 3)), r"input_dim \(height\): a window of 5 does not fit in 3"),
 ])
 def test_bad_convolution_settings_are_clear_errors(make, message):
     with pytest.raises(ValueError, match=message):
@@ -271,3 +275,26 @@ def test_the_shipped_deep_convnet_reaches_its_recorded_accuracy():
     _, (x_test, t_test) = load_mnist(flatten=False)
     assert network.accuracy(x_test, t_test) == pytest.approx(info["test_accuracy"], abs=1e-12)
     assert info["test_accuracy"] > 0.96 and info["seed"] == 0
+
+
+@pytest.mark.parametrize("size, filter_size, stride, pad, out", [(28, 3, 2, 1, 14), (8, 5, 2, 0, 2), (7, 2, 2, 0, 3),
+                                                                (10, 3, 3, 0, 3)])
+def test_settings_that_do_not_tile_drop_the_remainder_as_the_book_does(size, filter_size, stride, pad, out):
+    """floor((H + 2 pad - F) / stride) + 1, as the book's im2col and PyTorch: rows no window reaches are left out."""
+    x = RNG.standard_normal((2, 2, size, size + 1))
+    W, b = RNG.standard_normal((3, 2, filter_size, filter_size)), RNG.standard_normal(3)
+    layer = Convolution(W, b, stride, pad)
+    y = layer.forward(x)
+    assert y.shape == (2, 3, out, (size + 1 + 2 * pad - filter_size) // stride + 1)
+    np.testing.assert_allclose(y, convolve_naive(x, W, b, stride, pad), rtol=1e-12, atol=1e-12)
+    dout = RNG.standard_normal(y.shape)
+    dx = layer.backward(dout)
+    for _ in range(2):  # dx is the adjoint of the (linear) convolution: <conv(v), dout> = <v, dx> for every v
+        v = RNG.standard_normal(x.shape)
+        assert np.sum(convolve_naive(v, W, np.zeros(3), stride, pad) * dout) == pytest.approx(np.sum(v * dx),
+                                                                                               rel=1e-10)
+    untouched = (size + 2 * pad - filter_size) % stride  # the last rows no window reaches get no gradient
+    if untouched > pad:
+        assert not np.any(dx[:, :, size - (untouched - pad):, :])
+    pooled = Pooling(filter_size, filter_size, stride, pad).forward(x)
+    assert pooled.shape[2] == out

@@ -321,7 +321,7 @@ class TwoLayerNet:
 
 # ---- chapter 7: convolution ----------------------------------------------------------------
 CONV_HEADER = ("import numpy as np\n\n"
-               "# conv_output_size(H, filter_size, stride, pad) checks the settings tile the input and gives OH;\n"
+               "# conv_output_size(H, filter_size, stride, pad) gives OH = (H + 2 pad - filter_size) // stride + 1;\n"
                "# _check_images checks x is (N, C, H, W). The layers may use the library's im2col and col2im.\n"
                "from scratchnet.conv import _check_images, col2im, conv_output_size, im2col  # noqa: F401\n"
                "from scratchnet.layers import Layer, WeightedLayer  # noqa: F401 - bases, if wanted\n")
@@ -331,7 +331,7 @@ SKELETONS["im2col"] = CONV_HEADER.replace(", im2col  # noqa", "  # noqa") + '''
 def im2col(x, filter_h, filter_w, stride=1, pad=0, pad_value=0.0):
     """Every filter-sized patch of the images as a row, section 7.4.3: a convolution becomes one product.
 
-    x: images (N, C, H, W). With OH = (H + 2 pad - filter_h) / stride + 1 (and OW likewise),
+    x: images (N, C, H, W). With OH = (H + 2 pad - filter_h) // stride + 1 (and OW likewise),
     returns (N * OH * OW, C * filter_h * filter_w). Rows run over images, then output rows, then
     output columns; a row's entries over channels, then filter rows, then filter columns (the
     order of W.reshape(FN, -1)). The border of width pad is filled with pad_value.
@@ -345,7 +345,7 @@ class Convolution:
     """The convolution layer, section 7.4.3: y[n, f] = sum_c W[f, c] * x[n, c] + b[f] (a correlation).
 
     W: filters (FN, C, FH, FW); b: (FN,). forward(x, train=False): x (N, C, H, W) -> (N, FN, OH, OW),
-    OH = (H + 2 pad - FH) / stride + 1. backward(dout): dout (N, FN, OH, OW) -> dx (N, C, H, W); also
+    OH = (H + 2 pad - FH) // stride + 1. backward(dout): dout (N, FN, OH, OW) -> dx (N, C, H, W); also
     sets dW (FN, C, FH, FW) and db (FN,). Keep what backward needs (the im2col rows, x's shape).
     """
 
@@ -366,7 +366,7 @@ SKELETONS["pooling"] = CONV_HEADER + '''
 class Pooling:
     """Max pooling, section 7.4.4: each pool_h x pool_w window (moved by stride) gives its maximum.
 
-    forward(x, train=False): x (N, C, H, W) -> (N, C, OH, OW), OH = (H + 2 pad - pool_h) / stride + 1;
+    forward(x, train=False): x (N, C, H, W) -> (N, C, OH, OW), OH = (H + 2 pad - pool_h) // stride + 1;
     padding is filled with -inf, so it never wins. backward(dout): (N, C, OH, OW) -> dx (N, C, H, W):
     each dout goes to the input that was its window's maximum (the first, on ties); where windows
     overlap, an input collects the sum of the douts it won.
