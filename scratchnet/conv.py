@@ -13,7 +13,7 @@ definition, four loops deep; the tests hold the fast layer to it.
 
 import numpy as np
 
-from scratchnet.layers import Layer, WeightedLayer
+from scratchnet.layers import Layer, WeightedLayer, kept
 
 
 def conv_output_size(input_size, filter_size, stride=1, pad=0, what="input"):
@@ -154,6 +154,7 @@ class Convolution(WeightedLayer):
     def backward(self, dout, input_grad=True):
         """Set ``dW``, ``db`` and return ``dx``; ``input_grad=False`` skips ``dx`` (a first layer's data needs none)."""
         FN, C, FH, FW = self.W.shape
+        kept(self, self.col)
         delta = np.asarray(dout).transpose(0, 2, 3, 1).reshape(-1, FN)  # rows in im2col order
         self.dW = (delta.T @ self.col).reshape(self.W.shape)
         if self.b is not None:
@@ -247,7 +248,7 @@ class Pooling(Layer):
         return self._shape_out(windows[np.arange(len(windows)), self.arg_max], x)
 
     def backward(self, dout):
-        if self._tiles_the_input(self.x_shape):
+        if self._tiles_the_input(kept(self, self.x_shape)):
             return self._backward_tiles(dout)
         size = self.pool_h * self.pool_w
         delta = np.asarray(dout).transpose(0, 2, 3, 1).ravel()  # window order of _windows

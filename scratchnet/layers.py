@@ -25,6 +25,30 @@ class NonFiniteLossError(ValueError):
     """Raised when a loss comes out as NaN or infinity (the usual sign of divergence)."""
 
 
+def batch_rows(x, width, expects):
+    """A batch ``x`` as ``(N, width)`` rows, the book's ``x.reshape(N, -1)``: images ``(N, C, H, W)`` and samples of
+    shape ``(N, 1, width)`` or ``(N, 1, 1, width)`` alike. ``expects`` starts the error message."""
+    x = np.asarray(x)
+    if x.ndim >= 2 and int(np.prod(x.shape[1:])) == width:
+        return x.reshape(x.shape[0], width)
+    raise ValueError(f"x: {expects}, got {x.shape}")
+
+
+def kept(layer, value):
+    """What ``forward`` kept for ``backward``; a clear error when forward has not run."""
+    if value is None:
+        raise RuntimeError(f"{type(layer).__name__}.backward: call forward first (backward needs what forward keeps)")
+    return value
+
+
+def dout_of(dout, shape):
+    """``dout`` as an array of forward's output ``shape``; a clear error instead of numpy's broadcasting."""
+    dout = np.asarray(dout)
+    if dout.shape != tuple(shape):
+        raise ValueError(f"dout: expected shape {tuple(shape)}, the shape of forward's output, got {dout.shape}")
+    return dout
+
+
 class Layer:
     """Base class. Subclasses override ``apply`` and ``backward``, and ``forward`` to cache."""
 
@@ -145,7 +169,8 @@ class Affine(WeightedLayer):
     def forward(self, x, train=False):
         x = np.asarray(x)
         self.x_shape = x.shape
-        self.x = self._flat(x)
+        self.x = batch_rows(x, self.W.shape[0], f"Affine expects input of shape (N, {self.W.shape[0]}) to match W "
+                                                f"{self.W.shape}")
         return self.apply(self.x, train)
 
     def backward(self, dout, input_grad=True):
@@ -154,6 +179,7 @@ class Affine(WeightedLayer):
         A network's first layer receives the data, which needs no gradient, and there
         ``dx`` would be the largest product of the whole backward pass.
         """
+        dout = dout_of(dout, (len(kept(self, self.x)), self.W.shape[1]))
         self.dW = self.x.T @ dout
         if self.b is not None:
             self.db = np.sum(dout, axis=0)
@@ -195,7 +221,7 @@ class Relu(Layer):
         return self.apply(x)
 
     def backward(self, dout):
-        return np.where(self.mask, 0, dout)
+        return np.where(self.mask, 0, dout_of(dout, np.shape(kept(self, self.mask))))
 
 
 class Sigmoid(Layer):
@@ -214,6 +240,7 @@ class Sigmoid(Layer):
         return self.out
 
     def backward(self, dout):
+        dout = dout_of(dout, np.shape(kept(self, self.out)))
         return dout * self.out * (1.0 - self.out)
 
 
@@ -233,6 +260,7 @@ class Tanh(Layer):
         return self.out
 
     def backward(self, dout):
+        dout = dout_of(dout, np.shape(kept(self, self.out)))
         return dout * (1.0 - self.out**2)
 
 
@@ -354,7 +382,8 @@ class BatchNormalization(Layer):
 
     def forward(self, x, train=True):
         self.x_shape = np.shape(x)
-        centered, std, mean = self._normalize(self._rows(x), train)
+        rows = batch_rows(x, self.gamma.shape[0], f"BatchNormalization expects {self.gamma.shape[0]} features")
+        centered, std, mean = self._normalize(rows, train)
         if train:
             keep = self.momentum
             self.running_mean = keep * self.running_mean + (1 - keep) * mean[0]
@@ -365,8 +394,8 @@ class BatchNormalization(Layer):
         return (self.gamma * normalized + self.beta).reshape(self.x_shape)
 
     def backward(self, dout):
-        centered, std, normalized, train = self.cache
-        dout = np.asarray(dout).reshape(normalized.shape)
+        centered, std, normalized, train = kept(self, self.cache)
+        dout = dout_of(dout, self.x_shape).reshape(normalized.shape)
         self.dbeta = np.sum(dout, axis=0)
         self.dgamma = np.sum(normalized * dout, axis=0)
         dnormalized = self.gamma * dout
@@ -419,16 +448,20 @@ class SoftmaxWithLoss(LossLayer):
         return -log_softmax(x)[np.arange(len(x)), labels]
 
     def forward(self, x, t, train=False):
+        x, t = np.asarray(x), np.asarray(t)
+        self.x_shape = x.shape
+        if x.ndim == 1:  # one sample, as the book's cross_entropy_error allows: a batch of one
+            x, t = x.reshape(1, -1), t.reshape(1, -1) if t.size == x.size and t.size > 1 else t.reshape(1)
         loss, self.y, self.labels = softmax_cross_entropy(x, t, return_details=True)
         self.loss = self._check_finite(loss)
         return self.loss
 
     def backward(self, dout=1.0):
-        n = self.y.shape[0]
+        n = kept(self, self.y).shape[0]
         dx = self.y.copy()
         dx[np.arange(n), self.labels] -= 1.0
         dx *= dout / n
-        return dx
+        return dx.reshape(self.x_shape)
 
 
 class IdentityWithLoss(LossLayer):
@@ -474,7 +507,7 @@ class IdentityWithLoss(LossLayer):
         return self.loss
 
     def backward(self, dout=1.0):
-        return dout * 2 * self.factor * (self.y - self.t) / self.y.shape[0]
+        return dout * 2 * self.factor * (kept(self, self.y) - self.t) / self.y.shape[0]
 
 
 def __getattr__(name):

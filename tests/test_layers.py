@@ -234,3 +234,72 @@ def test_relu_passes_no_gradient_at_exactly_zero():
     from scratchnet.functions import relu_grad
 
     np.testing.assert_array_equal(relu_grad(x), [[0, 0, 1], [0, 1, 0]])
+
+
+@pytest.mark.parametrize("shape", [(5, 1, 1, 4), (5, 1, 4), (5, 4, 1, 1)])
+def test_affine_and_batch_norm_take_a_batch_of_any_shape_as_the_book_does(shape):
+    """The book's x.reshape(N, -1): (N, 1, 1, D) is N samples of D, never N stacks of 1 x 1 samples."""
+    from scratchnet.layers import Affine, BatchNormalization
+
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal(shape)
+    rows = x.reshape(5, 4)
+    W, b, dout = rng.standard_normal((4, 3)), rng.standard_normal(3), rng.standard_normal((5, 3))
+    layer, flat = Affine(W, b), Affine(W, b)
+    out = layer.forward(x)
+    np.testing.assert_allclose(out, flat.forward(rows), rtol=1e-14)
+    assert out.shape == (5, 3)
+    dx = layer.backward(dout)
+    assert dx.shape == shape
+    np.testing.assert_allclose(dx.reshape(5, 4), flat.backward(dout), rtol=1e-14)
+    np.testing.assert_allclose(layer.dW, flat.dW, rtol=1e-14)
+    gamma, beta = 1 + 0.1 * rng.standard_normal(4), rng.standard_normal(4)
+    norm, norm_flat = BatchNormalization(gamma, beta), BatchNormalization(gamma.copy(), beta.copy())
+    y = norm.forward(x, train=True)
+    assert y.shape == shape and np.std(y) > 0.5  # not all beta: the batch is the 5 samples
+    np.testing.assert_allclose(y.reshape(5, 4), norm_flat.forward(rows, train=True), rtol=1e-12)
+    np.testing.assert_allclose(norm.running_mean, norm_flat.running_mean, rtol=1e-12)
+    dy = rng.standard_normal(shape)
+    np.testing.assert_allclose(norm.backward(dy).reshape(5, 4), norm_flat.backward(dy.reshape(5, 4)), rtol=1e-12)
+
+
+def test_softmax_with_loss_takes_one_sample():
+    from scratchnet.functions import cross_entropy_error, softmax
+    from scratchnet.layers import SoftmaxWithLoss
+
+    x = np.array([0.3, 2.9, 4.0])
+    for t in (2, np.array([0.0, 0.0, 1.0])):
+        layer, batch = SoftmaxWithLoss(), SoftmaxWithLoss()
+        assert layer.forward(x, t) == pytest.approx(batch.forward(x[None], np.array([2])), rel=1e-14)
+        assert layer.forward(x, t) == pytest.approx(cross_entropy_error(softmax(x), t), rel=1e-5)
+        dx = layer.backward()
+        assert dx.shape == (3,)
+        np.testing.assert_allclose(dx, batch.backward()[0], rtol=1e-14)
+    with pytest.raises(RuntimeError, match="call forward"):
+        SoftmaxWithLoss().backward()
+
+
+def _fresh_layers():
+    from scratchnet.conv import Convolution, Pooling
+    from scratchnet.layers import Affine, BatchNormalization, IdentityWithLoss, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+
+    rng = np.random.default_rng(2)
+    return [(Affine(rng.standard_normal((4, 3)), np.zeros(3)), (5, 4), (5, 3)), (Relu(), (5, 4), (5, 4)),
+            (Sigmoid(), (5, 4), (5, 4)), (Tanh(), (5, 4), (5, 4)),
+            (BatchNormalization(np.ones(4), np.zeros(4)), (5, 4), (5, 4)),
+            (Convolution(rng.standard_normal((2, 1, 3, 3)), np.zeros(2)), (2, 1, 5, 5), (2, 2, 3, 3)),
+            (Pooling(2, 2), (2, 1, 4, 4), (2, 1, 2, 2)), (SoftmaxWithLoss(), None, None),
+            (IdentityWithLoss(), None, None)]
+
+
+@pytest.mark.parametrize("number", range(9))
+def test_backward_before_forward_and_a_misshaped_dout_are_clear_errors(number):
+    layer, in_shape, out_shape = _fresh_layers()[number]
+    with pytest.raises(RuntimeError, match=rf"{type(layer).__name__}.backward: call forward first"):
+        layer.backward(np.ones(out_shape) if out_shape else 1.0)
+    if in_shape is None or type(layer).__name__ in ("Convolution", "Pooling"):
+        return
+    layer.forward(np.random.default_rng(3).standard_normal(in_shape))
+    with pytest.raises(ValueError, match=rf"dout: expected shape \({out_shape[0]}, {out_shape[1]}\), the shape of "
+                                         rf"forward's output, got \({out_shape[1]},\)"):
+        layer.backward(np.ones(out_shape[1]))  # one row: numpy would broadcast it over the batch
