@@ -298,3 +298,13 @@ def test_settings_that_do_not_tile_drop_the_remainder_as_the_book_does(size, fil
         assert not np.any(dx[:, :, size - (untouched - pad):, :])
     pooled = Pooling(filter_size, filter_size, stride, pad).forward(x)
     assert pooled.shape[2] == out
+
+
+@pytest.mark.parametrize("kind, gain", [("he", 2.0), ("xavier", 1.0)])
+def test_simple_convnet_scales_each_layer_by_its_own_fan_in(kind, gain):
+    net = SimpleConvNet(weight_init_std=kind, seed=0)
+    fan_ins = {"W1": 1 * 5 * 5, "W2": 30 * 12 * 12, "W3": 100}
+    for key, fan_in in fan_ins.items():
+        assert np.std(net.params[key]) == pytest.approx(np.sqrt(gain / fan_in), rel=0.1 if key != "W1" else 0.25), key
+    fixed = SimpleConvNet(weight_init_std=0.05, seed=0)
+    assert all(np.std(fixed.params[key]) == pytest.approx(0.05, rel=0.25) for key in fan_ins)

@@ -13,7 +13,9 @@ class SimpleConvNet(LayerNet):
 
     ``input_dim`` is ``(C, H, W)``; ``conv_param`` holds ``filter_num``, ``filter_size``,
     ``pad`` and ``stride`` (defaults: 30, 5, 0, 1). Pooling is 2 x 2 with stride 2. Weights
-    are :math:`\mathcal N(0, \text{weight\_init\_std}^2)`, biases zero. ``params``: ``W1``
+    are :math:`\mathcal N(0, \text{weight\_init\_std}^2)`, or with ``"he"`` (``"xavier"``)
+    :math:`\sqrt{2/n_{in}}` (:math:`\sqrt{1/n_{in}}`), :math:`n_{in}` each layer's own fan-in
+    (C x filter_size^2 into the convolution); biases zero. ``params``: ``W1``
     ``(filter_num, C, filter_size, filter_size)``, ``b1``, ``W2`` ``(filter_num * OH/2 * OW/2,
     hidden_size)``, ``b2``, ``W3`` ``(hidden_size, output_size)``, ``b3``. Inputs are images
     ``(N, C, H, W)`` (``load_mnist(flatten=False)``).
@@ -32,10 +34,11 @@ class SimpleConvNet(LayerNet):
         pooled = (count, conv_output_size(conv_h, 2, 2, 0, "the convolution's output (height)"),
                   conv_output_size(conv_w, 2, 2, 0, "the convolution's output (width)"))
         rng = np.random.default_rng(seed)
-        scale = _init_scale(weight_init_std, channels * size * size)
 
         def draw(*shape):
-            return (scale * rng.standard_normal(shape)).astype(dtype)
+            """Weights for a layer of ``shape``; "he" and "xavier" scale by that layer's own fan-in."""
+            fan_in = int(np.prod(shape[1:])) if len(shape) == 4 else shape[0]
+            return (_init_scale(weight_init_std, fan_in) * rng.standard_normal(shape)).astype(dtype)
 
         layers = [
             ("Conv1", Convolution(draw(count, channels, size, size), np.zeros(count, dtype=dtype),
