@@ -54,6 +54,10 @@ class Optimizer:
         missing = [key for key in params if key not in grads]
         if missing:
             raise ValueError(f"grads: expected a gradient for every parameter; missing {missing}")
+        for key in params:  # numpy would broadcast a (D,) gradient over every row of a (N, D) parameter
+            if np.shape(grads[key]) != np.shape(params[key]):
+                raise ValueError(f"grads[{key!r}]: expected the shape of params[{key!r}], {np.shape(params[key])}, "
+                                 f"got {np.shape(grads[key])}")
         return params.keys()
 
     def __repr__(self):

@@ -4,7 +4,7 @@ import pytest
 from scratchnet.datasets import load_mnist
 from scratchnet.gradient import gradient_check
 from scratchnet.layers import NonFiniteLossError
-from scratchnet.networks import MultiLayerNet, TwoLayerNet
+from scratchnet.networks import DeepConvNet, MultiLayerNet, SimpleConvNet, TwoLayerNet
 
 
 @pytest.fixture(scope="module")
@@ -211,3 +211,42 @@ def test_the_shipped_sample_weights_are_what_their_script_makes(tmp_path):
     accuracy = train_and_save(network, "sample_weight.npz", 0, 30, folder=tmp_path)
     assert accuracy == 0.931
     assert (tmp_path / "sample_weight.npz").read_bytes() == (PRETRAINED_FOLDER / "sample_weight.npz").read_bytes()
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: TwoLayerNet(4, 0, 3), r"hidden_size: expected a whole number >= 1, got 0"),
+    (lambda: TwoLayerNet(4, 5.0, 3), r"hidden_size: expected a whole number >= 1, got 5.0"),
+    (lambda: TwoLayerNet(4, -3, 3), r"hidden_size: expected a whole number >= 1, got -3"),
+    (lambda: TwoLayerNet(4, 5, 3, dtype=int), r"dtype: expected a floating-point type .* got int64"),
+    (lambda: MultiLayerNet(4, [5, 0], 3), r"hidden_size_list\[1\]: expected a whole number >= 1, got 0"),
+    (lambda: MultiLayerNet(4, [5], 3, dtype=np.int32), r"dtype: expected a floating-point type"),
+    (lambda: SimpleConvNet(input_dim=(28, 28)), r"input_dim: expected \(C, H, W\)"),
+    (lambda: SimpleConvNet(conv_param={"filter_num": 0}), r"filter_num: expected a whole number >= 1, got 0"),
+    (lambda: DeepConvNet(dtype=np.int16), r"dtype: expected a floating-point type"),
+])
+def test_network_sizes_and_dtypes_are_checked(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_accuracy_refuses_labels_that_do_not_fit():
+    net = TwoLayerNet(4, 5, 3, seed=0)
+    x = np.random.default_rng(0).standard_normal((4, 4))
+    with pytest.raises(ValueError, match=r"t: expected labels \(N,\) or one-hot rows \(N, 3\), got shape \(4, 4\)"):
+        net.accuracy(x, np.eye(4))  # one-hot rows of the wrong width gave 2.0
+    with pytest.raises(ValueError, match=r"t: expected 4 labels, one per row of x, got 3"):
+        net.accuracy(x, np.array([0, 1, 2]))
+    with pytest.raises(ValueError, match="x: expected at least one sample, got an empty batch"):
+        net.accuracy(x[:0], np.zeros(0, int))
+    assert 0 <= net.accuracy(x, np.eye(3)[[0, 1, 2, 0]]) <= 1
+
+
+@pytest.mark.parametrize("name", ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam"])
+def test_an_optimizer_refuses_a_gradient_of_another_shape(name):
+    from scratchnet import optimizers
+
+    params = {"W": np.ones((2, 2))}
+    for grad in (np.ones(2), np.float64(1.0), np.ones((2, 2, 1))):
+        with pytest.raises(ValueError, match=r"grads\['W'\]: expected the shape of params\['W'\], \(2, 2\)"):
+            getattr(optimizers, name)().update(params, {"W": grad})
+    np.testing.assert_array_equal(params["W"], np.ones((2, 2)))  # nothing moved

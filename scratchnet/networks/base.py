@@ -84,11 +84,18 @@ class LayerNet:
         ``batch_size`` rows at a time (default :attr:`accuracy_batch_size`), which keeps the
         memory of a convolutional network's activations small; the result is the same.
         """
+        if len(x) == 0:
+            raise ValueError("x: expected at least one sample, got an empty batch")
+        if len(t) != len(x):
+            raise ValueError(f"t: expected {len(x)} labels, one per row of x, got {len(t)} (shape {np.shape(t)})")
         batch_size = batch_size or self.accuracy_batch_size or len(x)
         correct = 0
         for start in range(0, len(x), batch_size):
             scores = self.predict(x[start:start + batch_size], train=False)
             labels = _labels_as_indices(t[start:start + batch_size], scores.shape[-1])
+            if labels.shape != scores.shape[:-1]:
+                raise ValueError(f"t: expected labels (N,) or one-hot rows (N, {scores.shape[-1]}), got shape "
+                                 f"{np.shape(t)}")
             correct += int(np.sum(np.argmax(scores, axis=-1) == labels))
         return correct / len(x)
 

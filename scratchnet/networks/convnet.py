@@ -5,7 +5,15 @@ import numpy as np
 from scratchnet.conv import Convolution, Pooling, conv_output_size
 from scratchnet.layers import Affine, Dropout, Relu, SoftmaxWithLoss
 from scratchnet.networks.base import LayerNet
-from scratchnet.networks.mlp import _init_scale
+from scratchnet.networks.mlp import _init_scale, check_sizes, float_dtype
+
+
+def _image_shape(input_dim):
+    """``input_dim`` as ``(C, H, W)``, three whole numbers >= 1."""
+    if np.ndim(input_dim) != 1 or len(input_dim) != 3:
+        raise ValueError(f"input_dim: expected (C, H, W), e.g. (1, 28, 28), got {input_dim!r}")
+    check_sizes(**{f"input_dim[{i}]": size for i, size in enumerate(input_dim)})
+    return tuple(int(size) for size in input_dim)
 
 
 class SimpleConvNet(LayerNet):
@@ -27,7 +35,10 @@ class SimpleConvNet(LayerNet):
         if unknown:
             raise ValueError(f"conv_param: expected filter_num, filter_size, pad and stride, got {sorted(unknown)}")
         settings = {"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1, **(conv_param or {})}
-        channels, height, width = input_dim
+        channels, height, width = _image_shape(input_dim)
+        check_sizes(hidden_size=hidden_size, output_size=output_size, filter_num=settings["filter_num"],
+                    filter_size=settings["filter_size"])
+        dtype = float_dtype(dtype)
         size, count = settings["filter_size"], settings["filter_num"]
         conv_h = conv_output_size(height, size, settings["stride"], settings["pad"], "input_dim (height)")
         conv_w = conv_output_size(width, size, settings["stride"], settings["pad"], "input_dim (width)")
@@ -74,7 +85,9 @@ class DeepConvNet(LayerNet):
     def __init__(self, input_dim=(1, 28, 28), hidden_size=50, output_size=10, dropout_ratio=0.5, seed=None,
                  dtype=np.float64):
         rng = np.random.default_rng(seed)
-        channels, height, width = input_dim
+        channels, height, width = _image_shape(input_dim)
+        check_sizes(hidden_size=hidden_size, output_size=output_size)
+        dtype = float_dtype(dtype)
         layers, keys = [], {}
         for i, (count, pad) in enumerate(zip(self.FILTERS, self.PADS, strict=True), 1):
             W = (np.sqrt(2.0 / (channels * 9)) * rng.standard_normal((count, channels, 3, 3))).astype(dtype)

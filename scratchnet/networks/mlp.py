@@ -29,9 +29,25 @@ class TwoLayerNet(LayerNet):
                  dtype=np.float64, activation="relu"):
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation: expected one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        check_sizes(input_size=input_size, hidden_size=hidden_size, output_size=output_size)
         layers, keys = _feedforward_layers([input_size, hidden_size, output_size], activation, weight_init_std,
                                            use_bias=True, output_activation=None, seed=seed, dtype=dtype)
         super().__init__(layers, SoftmaxWithLoss(), keys)
+
+
+def check_sizes(**sizes):
+    """Each size a whole number >= 1: a 0-wide layer trains nothing, and 5.0 or -3 are typos."""
+    for name, value in sizes.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name}: expected a whole number >= 1, got {value!r}")
+
+
+def float_dtype(dtype):
+    """``dtype`` if it is a floating-point type; integer weights would all be drawn as 0."""
+    found = np.dtype(dtype)
+    if found.kind != "f":
+        raise ValueError(f"dtype: expected a floating-point type (float64, float32, float16), got {found}")
+    return found
 
 
 def _init_scale(weight_init_std, fan_in):
@@ -63,6 +79,9 @@ class MultiLayerNet(LayerNet):
             raise ValueError(f"activation: expected one of {sorted(ACTIVATIONS)}, got {activation!r}")
         hidden_size_list = list(hidden_size_list)
         rng = np.random.default_rng(seed)
+        check_sizes(input_size=input_size, output_size=output_size,
+                    **{f"hidden_size_list[{i}]": size for i, size in enumerate(hidden_size_list)})
+        dtype = float_dtype(dtype)
         sizes = [input_size] + hidden_size_list + [output_size]
         layers, keys = [], {}
         for i in range(1, len(sizes)):
@@ -89,6 +108,8 @@ def _feedforward_layers(sizes, activation, weight_init_std, use_bias, output_act
 
     Weights are drawn layer by layer from one generator seeded with ``seed``, biases zero.
     """
+    check_sizes(**{f"sizes[{i}]": size for i, size in enumerate(sizes)})
+    dtype = float_dtype(dtype)
     rng = np.random.default_rng(seed)
     layers, keys = [], {}
     for i in range(1, len(sizes)):
