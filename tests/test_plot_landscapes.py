@@ -127,6 +127,8 @@ def test_weight_slice_values_and_gradient_match_the_network():
         WeightSlice(network, x, t, ("W2", (9, 0)), ("W2", (0, 0)))
     with pytest.raises(ValueError, match="'W9' is not a parameter"):
         WeightSlice(network, x, t, ("W9", (0, 0)), ("W2", (0, 0)))
+    with pytest.raises(ValueError, match=r"expected two different weights, got \('W2', \(1, 2\)\) twice"):
+        WeightSlice(network, x, t, ("W2", (1, 2)), ("W2", [1, 2]))  # one weight set twice: w1 was ignored
 
 
 def test_loss_points_equal_the_grid_at_grid_points():

@@ -5,6 +5,7 @@ arrays flattened and joined in ``params`` order). A 1D view moves it along a dir
 :math:`d`; a 2D view spans a plane with two directions :math:`d_1, d_2`.
 """
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -125,29 +126,76 @@ def random_direction(network, rng, normalization="filter", include_biases=False,
     return np.concatenate(pieces)
 
 
-def pca_directions(trajectory):
+BLOCK_BYTES = 1 << 23  # 8 MB: a block of a trajectory's columns, small beside the trajectory itself
+
+
+def column_blocks(rows, columns, block_bytes=None):
+    """Slices over ``columns`` so that a ``(rows, block)`` float64 block takes about ``block_bytes``."""
+    width = max(1, (block_bytes or BLOCK_BYTES) // (8 * max(rows, 1)))
+    return [slice(start, min(start + width, columns)) for start in range(0, columns, width)]
+
+
+def pca_directions(trajectory, seed=0):
     r"""The two leading principal directions of a recorded trajectory, and how much they explain.
 
     The rows of ``trajectory`` (``(points, P)``) are parameter vectors :math:`\theta_i`
     in training order (a list of params dicts, with your own keys, is taken as their
-    vectors). Principal components are taken of the differences
-    :math:`\theta_i - \theta_{\text{final}}` (centered, as PCA does). Returns
-    ``(d1, d2, explained)``: unit vectors, and the fraction of the variance each
+    vectors). Principal components are taken of the centered points (PCA of the
+    differences :math:`\theta_i - \theta_{\text{final}}` is the same). Returns
+    ``(d1, d2, explained)``: orthonormal vectors, and the fraction of the variance each
     explains. Signs are fixed so the largest entry of each direction is positive: the
     same trajectory always gives the same plane.
+
+    Computed from the small ``points x points`` Gram matrix :math:`G = C C^\top` of the
+    centered points :math:`C`, block by block of columns, so the trajectory is never
+    copied whole: :math:`G = U \Lambda U^\top` and :math:`d_k = C^\top u_k / \sqrt{\lambda_k}`,
+    the right singular vectors of :math:`C`. Where the points lie on a line (PC2 explains
+    less than 1e-10 of the variance) there is no second direction to find: ``d2`` is then a
+    random direction (``seed``) orthogonal to ``d1``, with a warning.
     """
     trajectory, _ = trajectory_array(trajectory)
-    differences = trajectory - trajectory[-1]
-    centered = differences - differences.mean(axis=0)
-    _, singular, rows = np.linalg.svd(centered, full_matrices=False)
-    variance = singular**2
-    if variance.sum() == 0:
+    points, size = trajectory.shape
+    mean = trajectory.mean(axis=0)
+    blocks = column_blocks(points, size)
+    gram = np.zeros((points, points))
+    for columns in blocks:
+        centered = trajectory[:, columns] - mean[columns]
+        gram += centered @ centered.T
+    eigenvalues, vectors = np.linalg.eigh(gram)
+    eigenvalues, vectors = np.clip(eigenvalues[::-1], 0, None), vectors[:, ::-1]  # largest first
+    total = eigenvalues.sum()
+    if total == 0:
         raise ValueError("trajectory: every recorded point is the same; there is no direction to show")
-    directions = []
-    for row in rows[:2]:
-        directions.append(row if row[np.argmax(np.abs(row))] > 0 else -row)
-    explained = variance[:2] / variance.sum()
-    return directions[0], directions[1], explained
+    explained = eigenvalues[:2] / total
+    on_a_line = explained[1] < 1e-10
+    weights = vectors[:, :1 if on_a_line else 2] / np.sqrt(eigenvalues[:1 if on_a_line else 2])
+    found = np.empty((weights.shape[1], size))
+    for columns in blocks:
+        found[:, columns] = weights.T @ (trajectory[:, columns] - mean[columns])
+    d1 = found[0] / np.linalg.norm(found[0])
+    if on_a_line:
+        warnings.warn(f"trajectory: the recorded points lie on a line (PC2 explains {explained[1]:.1%} of the "
+                      f"variance); the plane's second direction is a random one orthogonal to PC1 (seed {seed})",
+                      stacklevel=2)
+        d2 = np.random.default_rng(seed).standard_normal(size)
+        explained = np.array([explained[0], 0.0])
+    else:
+        d2 = found[1]
+    d2 = d2 - (d2 @ d1) * d1  # orthogonal to the last bit, whatever the rounding of the eigenvectors
+    d2 /= np.linalg.norm(d2)
+    d1, d2 = (d if d[np.argmax(np.abs(d))] > 0 else -d for d in (d1, d2))
+    return d1, d2, explained
+
+
+def off_plane_distances(trajectory, center, d1, d2, coordinates):
+    """``|theta_i - center - alpha_i d1 - beta_i d2|`` for every point, block by block of columns (no copy)."""
+    trajectory = np.asarray(trajectory, dtype=float)
+    squares = np.zeros(len(trajectory))
+    for columns in column_blocks(*trajectory.shape):
+        rest = (trajectory[:, columns] - center[columns] - np.outer(coordinates[:, 0], d1[columns])
+                - np.outer(coordinates[:, 1], d2[columns]))
+        squares += np.einsum("ij,ij->i", rest, rest)
+    return np.sqrt(squares)
 
 
 def project(trajectory, center, d1, d2):
@@ -164,12 +212,19 @@ def project(trajectory, center, d1, d2):
         spec = ParamsSpec(trajectory[0], "trajectory[0]")
         trajectory = [spec.vector(params, f"trajectory[{step}]") for step, params in enumerate(trajectory)]
         center = as_vector(center, spec, "center")
-    trajectory = np.atleast_2d(np.asarray(trajectory, dtype=float))
+    trajectory, center = np.atleast_2d(np.asarray(trajectory, dtype=float)), np.asarray(center, dtype=float)
     basis = np.stack([np.asarray(d1, dtype=float), np.asarray(d2, dtype=float)], axis=1)
     if basis.shape[0] != trajectory.shape[1] or np.shape(center) != (trajectory.shape[1],):
         raise ValueError(
             f"d1, d2, center: expected vectors of length {trajectory.shape[1]} like the trajectory's rows, "
             f"got {np.shape(d1)}, {np.shape(d2)} and {np.shape(center)}"
         )
-    coordinates, *_ = np.linalg.lstsq(basis, (trajectory - center).T, rcond=None)
-    return coordinates.T
+    # Least squares by the 2 x 2 normal equations: (B^T B) c_i = B^T (theta_i - center), without a copy of the
+    # trajectory; B's two columns are (nearly) orthogonal wherever they come from, so this is well conditioned.
+    normal = basis.T @ basis
+    if np.linalg.cond(normal) > 1e12:
+        raise ValueError("d1, d2: expected two independent directions; these are (nearly) parallel")
+    right = np.zeros((len(trajectory), 2))
+    for columns in column_blocks(*trajectory.shape):  # the center itself projects to exactly (0, 0)
+        right += (trajectory[:, columns] - center[columns]) @ basis[columns]
+    return np.linalg.solve(normal, right.T).T

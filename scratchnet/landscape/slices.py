@@ -31,6 +31,9 @@ class WeightSlice:
             if len(index) != array.ndim or any(not 0 <= i < n for i, n in zip(index, array.shape, strict=True)):
                 raise ValueError(f"first, second: index {index} is outside {key} of shape {array.shape}")
             self.entries.append((key, index))
+        if self.entries[0] == self.entries[1]:
+            raise ValueError(f"first, second: expected two different weights, got {first!r} twice (a slice through "
+                             f"one weight is a line, not a surface)")
         locations = network.param_locations
         layers = list(network.layers.values())
         self.start = min(locations[key][0] for key, _ in self.entries)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scratchnet.landscape.directions import params_to_vector, pca_directions, project
+from scratchnet.landscape.directions import off_plane_distances, params_to_vector, pca_directions, project
 from scratchnet.landscape.functional import ParamsSpec, is_loss_function, trajectory_array
 from scratchnet.landscape.grid import loss_grid, loss_points
 
@@ -113,7 +113,7 @@ def trajectory_landscape(loss, trajectory, resolution=41, margin=0.3, executor=N
     d1, d2, explained = pca_directions(array)
     center = array[-1]
     path = project(array, center, d1, d2)
-    off_plane = np.linalg.norm(array - center - path @ np.stack([d1, d2]), axis=1)
+    off_plane = off_plane_distances(array, center, d1, d2, path)
     alphas, betas = padded_range(path[:, 0], int(resolution), margin), padded_range(path[:, 1], int(resolution), margin)
     Z = evaluate["grid"](center, d1, d2, alphas, betas)
     path_loss = evaluate["points"](center, d1, d2, path)
