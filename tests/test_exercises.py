@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from scratchnet import cli
-from scratchnet.exercises import runner
+from scratchnet.exercises import progress_record, runner
 from scratchnet.exercises.catalog import EXERCISES
 from scratchnet.exercises.cli import init, readme, watch
 from scratchnet.exercises.solutions import SOLUTIONS
@@ -231,6 +231,8 @@ HOSTILE = [
     ("no sigmoid", "def sigmod(x):\n    return x\n", "sigmoid.py does not define sigmoid"),
     ("the reference patched", "import numpy as np\nimport scratchnet.functions\n\nscratchnet.functions.sigmoid = "
                               "lambda x: x\n\n\ndef sigmoid(x):\n    return x\n", "sigmoid.* gives wrong values"),
+    ("prints, then exits", "import os\n\nprint('bye')\nos._exit(0)\n",
+     r"exited the process with os._exit\(0\) at line 4 of sigmoid.py.*\n.*your code printed:\n\s+\| bye"),
     ("prints, then fails", "def sigmoid(x):\n    print('debug: x is', x.shape)\n    return x\n",
      r"your code printed:\n\s+\| debug: x is \(7,\)"),
 ]
@@ -285,10 +287,13 @@ def test_the_capstone_names_the_file_an_error_comes_from(workspace):
 
 def test_the_capstone_says_when_layers_hold_copies(workspace):
     solve(workspace, "affine", "relu_layer", "softmax_with_loss")
-    (workspace / "two_layer_net.py").write_text(SOLUTIONS["two_layer_net"].replace(
-        'Affine(self.params["W2"], self.params["b2"])', 'Affine(self.params["W2"].copy(), self.params["b2"])'))
-    status, out = run(workspace, "two_layer_net")
-    assert status == 1 and "the layers compute with copies" in out, out
+    for copied in ("W1", "b2"):  # a copy of any one array: its gradients still agree at the start
+        (workspace / "two_layer_net.py").write_text(SOLUTIONS["two_layer_net"].replace(
+            f'self.params["{copied}"]', f'self.params["{copied}"].copy()', 1))
+        status, out = run(workspace, "two_layer_net")
+        assert status == 1 and f"in-place change of params['{copied}'] the loss did not change: the layers compute " \
+                               f"with copies" in out, out
+        assert "all gradients agree" not in out  # no table that says all is well before the verdict
 
 
 def test_the_capstone_takes_the_books_network_without_a_seed(workspace, monkeypatch):
@@ -327,16 +332,20 @@ def test_no_sequence_of_init_loses_an_edit(workspace):
 
 
 def test_init_keeps_a_finished_exercise_unless_it_is_named(workspace):
-    solve(workspace, "relu")
-    assert run(workspace, "relu")[0] == 0
+    solve(workspace, "relu", "softmax")
+    assert run(workspace, "relu")[0] == 0 and run(workspace, "softmax")[0] == 0
+    (workspace / "softmax.py").write_text(SOLUTIONS["softmax"] + "# a comment after it passed\n")
     (workspace / "affine.py").write_text("# started\n")
     messages = []
     assert init(workspace, force=[], out=messages.append) == 0
     assert (workspace / "relu.py").read_text() == SOLUTIONS["relu"]
     assert (workspace / "affine.py").read_text() == SKELETONS["affine"] and "affine.py.bak" in messages[0]
+    assert (workspace / "softmax.py").read_text().endswith("# a comment after it passed\n")  # edited, still done
     assert init(workspace, force=["relu"], out=messages.append) == 0
     assert (workspace / "relu.py").read_text() == SKELETONS["relu"]
     assert (workspace / "relu.py.bak").read_text() == SOLUTIONS["relu"]
+    status = progress_record.status_text(progress_record.load(workspace), workspace, runner.modules_of)
+    assert re.search(r"\[ \] relu\s+3.2.7$", status, re.M), status  # reset: to do, not "edited since it passed"
 
 
 def test_init_fills_in_missing_files_and_keeps_the_rest(workspace):
@@ -363,10 +372,17 @@ def test_command_mistakes_get_one_line(workspace, tmp_path, capsys):
 
 def test_check_name_alone_uses_the_exercises_folder(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
+    status, out = command("check", "relu", capsys=capsys)  # no ./exercises, no relu.py here
+    assert status == 2 and "is not a folder of exercises" in out and not (tmp_path / "exercises").exists()
     assert init(tmp_path / "exercises", out=lambda *_: None) == 0
     solve(tmp_path / "exercises", "relu")
     status, out = command("check", "relu", capsys=capsys)
     assert status == 0 and "relu (section 3.2.7): ok" in out
+    status, out = command("check", tmp_path / "exercises" / "relu.py", capsys=capsys)
+    assert status == 0 and "relu (section 3.2.7): ok" in out
+    monkeypatch.chdir(tmp_path / "exercises")  # inside the folder, as a learner often is
+    status, out = command("check", "relu.py", capsys=capsys)
+    assert status == 0 and "relu (section 3.2.7): ok" in out and not (tmp_path / "exercises" / "exercises").exists()
 
 
 def test_status_shows_the_chapters_and_what_comes_next(workspace, capsys):
@@ -407,6 +423,10 @@ def test_plot_saves_the_wrong_gradient(workspace):
     status, out = run(workspace, "affine", plot=True)
     figure = workspace / "affine_gradient.png"
     assert status == 1 and f"figure: {figure}" in out and figure.stat().st_size > 10_000
+    (workspace / "affine.py").write_text(SOLUTIONS["affine"].replace("self.dW = self.x.T @ dout",
+                                                                     "self.dW = dout.T @ self.x"))
+    status, out = run(workspace, "affine", plot=True)
+    assert status == 1 and "no figure: your dW has another shape than the numerical gradient" in out, out
 
 
 def test_hints_come_in_two_steps_and_solutions_are_textbook_sized(capsys, workspace):

@@ -47,7 +47,8 @@ def readme():
              "    scratchnet exercises check . affine     # one",
              "    scratchnet exercises check . --watch    # again on every save",
              "    scratchnet exercises status .           # what is done, and what comes next",
-             "    scratchnet exercises hint affine        # a hint; --more for the formula", "",
+             "    scratchnet exercises hint affine        # a hint; --more for the formula",
+             "    scratchnet exercises solution affine    # a solution, when you are done or stuck", "",
              "Each check runs your file in a separate process, with limits: "
              f"{TIME_LIMIT} s of CPU time (the capstone {4 * TIME_LIMIT} s; `--time-limit` for a slow machine), "
              "4 GB of memory, no other processes. Your code cannot change what it is compared with: the checker "
@@ -96,8 +97,9 @@ def init(folder, force=None, out=print):
         _exercise(name)
     folder.mkdir(parents=True, exist_ok=True)
     record = progress_record.load(folder, out)
-    if force is not None and not force:
-        force = [e.name for e in EXERCISES if not progress_record.passed(record, folder, e, modules_of(e))]
+    if force is not None and not force:  # every exercise not yet done: never one that passed, edited since or not
+        force = [e.name for e in EXERCISES
+                 if progress_record.state(record, folder, e, modules_of(e)) not in ("done", "changed")]
     written, kept, backups = [], [], []
     for name, text in _files().items():
         path = folder / name
@@ -111,6 +113,8 @@ def init(folder, force=None, out=print):
             backups.append(backup(path).name)
         write_bytes_atomic(path, text.encode())
         written.append(name)
+        record.pop(name[:-3], None)  # a skeleton again: to do, whatever it was
+    progress_record.save(record, folder)
     out(f"wrote {len(written)} file(s) into {folder}" + (f"; kept {len(kept)} of yours as they are" if kept else "")
         + (f"; your old versions are in {', '.join(backups)}" if backups else "") + ".")
     out(f"Next: `scratchnet exercises check {folder}`")
@@ -135,15 +139,19 @@ def watch(folder, name=None, plot=False, out=print, interval=0.5, rounds=None, t
 
 
 def _folder_and_name(folder, name):
-    """``check sigmoid`` means the exercise sigmoid in ./exercises, unless a folder called sigmoid exists."""
+    """Where the exercises are, and which one: ``check DIR NAME``; ``check NAME`` alone (in ./exercises, or here
+    when the exercise's file is here); ``check DIR/NAME.py``; ``NAME.py`` for ``NAME``."""
     folder = Path(folder)
-    if name is None and folder.name in BY_NAME and not folder.is_dir() and len(folder.parts) == 1:
-        return Path("exercises"), folder.name
+    if name is None and folder.suffix == ".py" and folder.stem in BY_NAME and folder.is_file():
+        folder, name = folder.parent, folder.stem
+    elif name is None and folder.name.removesuffix(".py") in BY_NAME and not folder.is_dir() and len(folder.parts) == 1:
+        name = folder.name.removesuffix(".py")
+        folder = Path("exercises") if Path("exercises").is_dir() or not Path(f"{name}.py").is_file() else Path(".")
     if name is not None:
-        _exercise(name)
+        name = _exercise(name.removesuffix(".py")).name
     if not folder.is_dir():
         raise ExerciseError(f"DIR: {folder} is not a folder of exercises; make one with `scratchnet exercises init "
-                            f"{folder}`")
+                            f"DIR`, or give the folder that holds them")
     return folder, name
 
 

@@ -128,13 +128,18 @@ def probe_capstone(network_class, inputs, seen):
     seen["grads"] = {key: np.copy(value) for key, value in small.gradient(x, t).items()}
     seen["predict"] = small.predict(x)
     seen["accuracy"] = small.accuracy(x, t)
-    # Do the layers compute with the arrays in params? Scale W2 in place, in the network's own dict.
-    W2 = small.params["W2"]
-    kept = np.copy(W2)
-    W2 *= 3.0
-    seen["loss_with_W2_tripled"] = small.loss(x, t)
-    W2[...] = kept
+    # Do the layers compute with the arrays in params? Change each in place, in the network's own dict.
+    seen["loss_after_changing"] = {}
+    for key in ("W1", "b1", "W2", "b2"):
+        array = small.params[key]
+        kept = np.copy(array)
+        array += CHANGES[key]
+        seen["loss_after_changing"][key] = small.loss(x, t)
+        array[...] = kept
     _train(network_class, inputs["training"], seen)
+
+
+CHANGES = {"W1": 0.5, "b1": 0.5, "W2": 0.5, "b2": np.array([1.0, -1.0, 0.0])}  # in-place moves the loss must feel
 
 
 def _train(network_class, settings, seen):

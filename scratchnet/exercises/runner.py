@@ -170,6 +170,10 @@ def check_in_order(folder, name=None, out=print, plot=False, time_limit=TIME_LIM
         if not result.passed:
             if plot and result.wrong and result.wrong[1] is not None:
                 out(f"  figure: {save_plot(folder, exercise.name, result.wrong)}")
+            elif plot and result.wrong:
+                out(f"  no figure: your {result.wrong[0]} has another shape than the numerical gradient")
+            elif plot:
+                out("  no figure: this check found no gradient to draw")
             status = 1
             break
     progress_record.save(record, folder)

@@ -49,7 +49,8 @@ def _environment():
     """The parent's environment without Python's own variables, with scratchnet importable and one BLAS thread."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
     env.update(PYTHONPATH=str(Path(scratchnet.__file__).resolve().parent.parent), PYTHONIOENCODING="utf-8",
-               PYTHONDONTWRITEBYTECODE="1", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+               PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1",  # what was printed before an os._exit is kept
+               OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     return env
 
 
