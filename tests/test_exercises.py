@@ -67,6 +67,10 @@ def test_every_solution_passes_and_the_capstone_learns(workspace):
     assert status == 0 and "unchanged" not in out and "affine (section 5.6.2): ok" in out
 
 
+NESTEROV_MOVE = ("            params[key] += self.momentum**2 * self.v[key] - (1 + self.momentum) * self.lr * "
+                 "grads[key]\n")
+NESTEROV_VELOCITY = "            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]\n"
+
 # (exercise, the solution's line, what the learner wrote instead, the words the check must print)
 MISTAKES = [
     ("affine", "self.db = np.sum(dout, axis=0)", "self.db = np.sum(dout, axis=1)", "summed over the wrong axis"),
@@ -92,6 +96,16 @@ MISTAKES = [
     ("relu_layer", "        dx[self.mask] = 0\n", "", r"right only where x > 0"),
     ("relu_layer", "        out = x.copy()\n", "        out = x\n", "forward changes its input x in place"),
     ("tanh_layer", "return dout * (1.0 - self.out**2)", "return dout * 0.0", "zero everywhere"),
+    ("relu", "return np.maximum(0, x)", "np.maximum(0, x, out=x)\n    return x", "relu changes its input in place"),
+    ("affine", "return (dout @ self.W.T).reshape(self.x_shape)",
+     "return (1.001 * dout @ self.W.T).reshape(self.x_shape).astype(np.float32)", "hint: your result is float32"),
+    ("momentum", "self.v[key] = self.momentum * self.v[key]", "self.v[key] = 0.5 * self.momentum * self.v[key]",
+     r"diagnosis: params\['W'\] is wrong after step 2 \(right after step 1\)"),
+    ("nesterov", NESTEROV_MOVE + NESTEROV_VELOCITY, NESTEROV_VELOCITY + NESTEROV_MOVE,
+     "the look-ahead uses the new velocity"),
+    ("sigmoid_layer", "        self.out = sigmoid(x)\n", "        self.calls = getattr(self, 'calls', 0) + 1\n"
+     "        if self.calls > 1:\n            raise RuntimeError('a second forward')\n        self.out = sigmoid(x)\n",
+     r"RuntimeError: a second forward \(sigmoid_layer.py, line \d+"),
     ("dropout", "return dout * self.mask / (1.0 - self.dropout_ratio)", "return dout * self.mask",
      "constant factor of 0.6"),
     ("batch_normalization", "self.dbeta = np.sum(dout, axis=0)", "self.dbeta = np.sum(dout, axis=1)",
@@ -231,6 +245,10 @@ HOSTILE = [
     ("no sigmoid", "def sigmod(x):\n    return x\n", "sigmoid.py does not define sigmoid"),
     ("the reference patched", "import numpy as np\nimport scratchnet.functions\n\nscratchnet.functions.sigmoid = "
                               "lambda x: x\n\n\ndef sigmoid(x):\n    return x\n", "sigmoid.* gives wrong values"),
+    ("a signal to the checker", "import os\n\nos.kill(os.getppid(), 0)\n",
+     r"tried to start a process or send a signal \(os.kill at line 3 of sigmoid.py"),
+    ("a crash", "import os\nimport signal\n\nos.kill(os.getpid(), signal.SIGSEGV)\n",
+     r"crashed \(signal 11, SIGSEGV\)"),
     ("prints, then exits", "import os\n\nprint('bye')\nos._exit(0)\n",
      r"exited the process with os._exit\(0\) at line 4 of sigmoid.py.*\n.*your code printed:\n\s+\| bye"),
     ("prints, then fails", "def sigmoid(x):\n    print('debug: x is', x.shape)\n    return x\n",
@@ -398,7 +416,7 @@ def test_status_shows_the_chapters_and_what_comes_next(workspace, capsys):
     assert status == 0
     lines = out.splitlines()
     assert lines[0] == "Chapter 3" and "Chapter 7" in lines
-    assert re.match(r"\s+\[x\] sigmoid\s+3.2.4$", lines[1]) and "edited since it passed" in lines[2]
+    assert re.match(r"\s+\[x\] sigmoid\s+3.2.4$", lines[1]) and "changed since it passed" in lines[2]
     assert "[!] softmax" in lines[3] and "failed its last check" in lines[3]
     assert lines[-1].startswith("2 of 25 done. Next: relu (section 3.2.7)")
 
@@ -478,3 +496,83 @@ def test_the_exchange_keeps_arrays_and_names_what_is_not_one(tmp_path):
     assert back["a"].dtype == np.float32 and back["a"].tolist() == [0.0, 1.0, 2.0]
     assert back["list"] == [1, "x", None, 2.5] and back["nested"]["b"].tolist() == [[1, 0], [0, 1]]
     assert repr(back["objects"]) == "an array of object entries" and repr(back["thing"]) == "a object"
+
+
+def test_a_daemon_thread_is_allowed_and_a_thread_left_running_ends_the_check_at_once(workspace):
+    from scratchnet.exercises.sandbox import Limits, run_isolated
+
+    start = "import threading\nimport time\n\nimport numpy as np\n\nthreading.Thread(target=lambda: time.sleep(60){})" \
+            ".start()\n\n\n" + SOLUTIONS["relu"].split("\n\n\n", 1)[1]
+    (workspace / "relu.py").write_text(start.format(", daemon=True"))
+    assert run(workspace, "relu")[0] == 0
+    (workspace / "relu.py").write_text(start.format(""))
+    found = run_isolated(workspace, ["relu"], "relu", "function", {"cases": [[np.arange(3.0)]]}, Limits(20, 20))
+    assert not found.timed_out and found.result["threads"]  # reported, and the child did not wait for it
+
+
+def test_the_memory_limit_holds(workspace, monkeypatch):
+    from scratchnet.exercises.sandbox import GIGABYTE, Limits
+
+    source = "import numpy as np\n\nspare = np.empty(2**28)  # 2 GB, never touched\n\n\n" + \
+             SOLUTIONS["relu"].split("\n\n\n", 1)[1]
+    (workspace / "relu.py").write_text(source)
+    assert run(workspace, "relu")[0] == 0  # under the 4 GB limit
+    monkeypatch.setattr(runner, "limits_for", lambda *_: Limits(30, 30, GIGABYTE))
+    status, out = run(workspace, "relu")
+    assert status == 1 and "used more than 1 GB of memory at line 3 of relu.py" in out, out
+
+
+def test_killing_the_group_kills_what_the_child_started():
+    import os
+    import subprocess
+    import sys
+
+    from scratchnet.exercises.sandbox import _kill_group
+
+    child = subprocess.Popen([sys.executable, "-c", "import subprocess, sys, time\n"
+                              "grandchild = subprocess.Popen(['sleep', '60'])\nprint(grandchild.pid, flush=True)\n"
+                              "time.sleep(60)"], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    grandchild = int(child.stdout.readline())
+    _kill_group(child)
+    for _ in range(200):  # reaped by init, or left a zombie: either way no longer running
+        try:
+            state = open(f"/proc/{grandchild}/status").read().split("State:")[1].split()[0]
+        except (FileNotFoundError, IndexError):
+            break
+        if state == "Z":
+            break
+        __import__("time").sleep(0.01)
+    else:
+        os.kill(grandchild, 9)
+        raise AssertionError("the grandchild outlived the check")
+
+
+def test_the_capstone_is_judged_on_test_accuracy(monkeypatch, workspace):
+    import scratchnet.datasets
+    from scratchnet.exercises.capstone import KEYS, _judge_training
+    from scratchnet.gradient import GradientCheckReport
+
+    x = np.ones((20, 784))
+    monkeypatch.setattr(scratchnet.datasets, "load_mnist", lambda: ((x, np.full(20, 3)), (x, np.full(20, 5))))
+    params = {"W1": np.zeros((784, 50)), "b1": np.zeros(50), "W2": np.zeros((50, 10)), "b2": np.eye(10)[3]}
+    seen = runner.Seen({"epochs": [params], "losses": [1.0]})
+    result = _judge_training(seen, {"training": {"lr": 0.1, "batch_size": 100}}, GradientCheckReport(), [], None)
+    assert not result.passed and "test accuracy 0.0000" in "\n".join(result.lines)  # train accuracy is 1.0
+    assert set(KEYS) == set(params)
+
+
+def test_a_record_from_another_checker_is_checked_again(workspace, monkeypatch):
+    solve(workspace, "sigmoid")
+    assert run(workspace, "sigmoid")[0] == 0
+    assert "unchanged since it passed" in run(workspace)[1]
+    monkeypatch.setattr(progress_record, "CHECKER", "another")
+    out = run(workspace)[1]
+    assert "unchanged since it passed" not in out and "sigmoid (section 3.2.4): ok" in out
+
+
+def test_a_folder_named_like_an_exercise_is_a_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert init(tmp_path / "relu", out=lambda *_: None) == 0
+    assert init(tmp_path / "exercises", out=lambda *_: None) == 0
+    status, out = command("check", "relu", capsys=capsys)
+    assert status == 1 and out.startswith("sigmoid (section 3.2.4): not done yet")  # the folder relu, in order

@@ -123,6 +123,7 @@ class Child:
         inputs = exchange.load(self.workdir, "inputs")
         self.limit()
         self.guard()
+        (self.workdir / "started").touch()  # the parent's wall-clock limit counts from here
         observations, ending = {}, None
         try:
             for name in self.request["modules"]:

@@ -84,8 +84,8 @@ def summary(record, folder, modules_of):
 
 
 MARKS = {"done": "[x]", "changed": "[~]", "failed": "[!]", "not done yet": "[ ]", "to do": "[ ]"}
-WORDS = {"done": "", "changed": "edited since it passed: check again", "failed": "failed its last check",
-         "not done yet": "", "to do": ""}
+WORDS = {"done": "", "changed": "changed since it passed (or the checker did): check again",
+         "failed": "failed its last check", "not done yet": "", "to do": ""}
 
 
 def status_text(record, folder, modules_of):

@@ -71,7 +71,7 @@ def check(folder, name, time_limit=TIME_LIMIT):
     except Missing:
         result = None
     if ending and (result is None or result.passed):
-        result = _error(ending, exercise)
+        result = _error(ending, exercise, limits)
     return _with_printed(result, run)
 
 
@@ -106,7 +106,7 @@ def _ending(run, exercise):
                               f"an exercise runs alone, in one process"])
     ending = run.result.get("ending")
     if ending and ending["kind"] != "error":
-        return _error(ending, exercise)
+        return _error(ending, exercise, limits)
     threads = run.result.get("threads") or []
     if threads:
         return Result(False, [f"left a thread running ({threads[0]['name']}{_where(threads[0])}): the check ends when "
@@ -114,7 +114,7 @@ def _ending(run, exercise):
     return None
 
 
-def _error(ending, exercise):
+def _error(ending, exercise, limits):
     kind, where = ending["kind"], _where(ending)
     if kind == "not done":
         if ending.get("file") in (None, f"{exercise.name}.py"):
@@ -124,7 +124,7 @@ def _error(ending, exercise):
         return Result(False, [f"called sys.exit({ending['code']}){where}: a check needs your code to return, not to "
                               f"exit"])
     if kind == "memory":
-        return Result(False, [f"used more than {Limits().memory_bytes / GIGABYTE:g} GB of memory{where}"])
+        return Result(False, [f"used more than {limits.memory_bytes / GIGABYTE:g} GB of memory{where}"])
     if kind == "refused":
         return Result(False, [f"tried to start a process or send a signal{where}: an exercise runs alone"])
     if kind == "syntax":

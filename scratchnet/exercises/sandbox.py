@@ -23,6 +23,7 @@ import scratchnet
 from scratchnet.exercises import exchange
 
 GIGABYTE = 1 << 30
+STARTUP_SECONDS = 60  # the most an interpreter may take to start and import numpy before the limit starts anyway
 
 
 @dataclass(frozen=True)
@@ -81,14 +82,13 @@ def run_isolated(folder, modules, symbol, kind, inputs, limits=Limits()):
                                        cwd=workdir, env=_environment(), stdin=subprocess.DEVNULL, stdout=output,
                                        stderr=subprocess.STDOUT, start_new_session=True)
             try:
-                run.returncode = process.wait(timeout=limits.wall_seconds)
-            except subprocess.TimeoutExpired:
-                run.timed_out = True
-                _ask_where(process, Path(workdir, "traceback.txt"))
+                run.timed_out = _wait(process, Path(workdir, "started"), started, limits.wall_seconds)
+                if run.timed_out:
+                    _ask_where(process, Path(workdir, "traceback.txt"))
             finally:  # also on Ctrl-C: nothing the learner started outlives the check
                 _kill_group(process)
         run.seconds = time.monotonic() - started
-        run.returncode = run.returncode if not run.timed_out else process.returncode
+        run.returncode = process.returncode
         run.cpu_exceeded = process.returncode == -getattr(signal, "SIGXCPU", -1000)
         run.printed = Path(workdir, "output.txt").read_text(encoding="utf-8", errors="replace")
         run.stopped_at = _learner_line(Path(workdir, "traceback.txt"), folder)
@@ -101,6 +101,20 @@ def run_isolated(folder, modules, symbol, kind, inputs, limits=Limits()):
         if run.result is not None and not isinstance(run.result, dict):
             run.result = None
         return run
+
+
+def _wait(process, marker, launched, seconds, poll=0.01):
+    """Wait for the child; ``True`` if it ran over ``seconds`` counted from when it starts on the learner's files
+    (``marker`` appears), so a slow interpreter start on a busy machine does not eat the learner's time."""
+    deadline = None
+    while process.poll() is None:
+        now = time.monotonic()
+        if deadline is None and (marker.exists() or now > launched + STARTUP_SECONDS):
+            deadline = now + seconds
+        if deadline is not None and now > deadline:
+            return True
+        time.sleep(poll)
+    return False
 
 
 def _ask_where(process, trace_path, patience=2.0):
