@@ -79,9 +79,11 @@ def test_a_cached_grid_is_recomputed_when_what_it_depends_on_changes(change, tmp
     first = loss_grid(network, x, t, center, d1, d2, [0.0, 1.0], [0.0], cache=cache)
     evaluations = []
     original = PlaneEvaluator.evaluate
-    monkeypatch.setattr(PlaneEvaluator, "evaluate", lambda self, a, b: evaluations.append(1) or original(self, a, b))
+    monkeypatch.setattr(PlaneEvaluator, "evaluate", lambda self, a, b: evaluations.append(len(a)) or original(self, a,
+                                                                                                              b))
     np.testing.assert_array_equal(loss_grid(network, x, t, center, d1, d2, [0.0, 1.0], [0.0], cache=cache), first)
-    assert not evaluations  # the same inputs: loaded
+    assert evaluations == [2]  # the same inputs: loaded, after checking two probe points
+    evaluations.clear()
     settings = {"x": x, "t": t, "center": center, "train": False}
     if change == "x":
         settings["x"] = x.copy()
@@ -169,3 +171,101 @@ def test_data_blocks_are_grouped_in_order_up_to_the_row_limit():
     assert _groups(blocks, 140) == [[0, 1], [2, 3]]
     assert _groups(blocks, 203) == [[0, 1, 2, 3]]
     assert _groups(blocks, 10) == [[0], [1], [2], [3]]  # a block longer than the limit still makes a group
+
+
+def _state_changes():
+    """(name, make the network, change it in place): each change alters the loss, and the old grid is wrong."""
+    def decay(network):
+        network.weight_decay_lambda = 1.0
+
+    def averages(network):
+        network.layer_inputs(X[:50] * 3 + 1, train=True)  # more training passes move the running averages
+
+    def factor(network):
+        network.last_layer.factor = 1.0
+
+    return [("weight decay", lambda: MultiLayerNet(6, [5], 3, seed=0), decay),
+            ("batch-norm averages", lambda: MultiLayerNet(6, [5], 3, use_batchnorm=True, seed=0), averages),
+            ("the squared error's factor", lambda: build_network([6, 5, 3], loss="squared", seed=0), factor)]
+
+
+@pytest.mark.parametrize("number", range(3))
+def test_a_cached_grid_follows_the_networks_state(number, tmp_path):
+    import warnings
+
+    _, make, change = _state_changes()[number]
+    network = make()
+    t = np.eye(3)[LABELS[:60]] if number == 2 else LABELS[:60]
+    center = params_to_vector(network.params)
+    d1, d2 = random_direction(network, 1), random_direction(network, 2)
+    grid = [-0.5, 0.0, 0.5]
+    cache = tmp_path / "grid.npz"
+    loss_grid(network, X[:60], t, center, d1, d2, grid, grid, cache=cache)
+    change(network)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the key sees these changes; the probe would warn
+        again = loss_grid(network, X[:60], t, center, d1, d2, grid, grid, cache=cache)
+    np.testing.assert_allclose(again, loss_grid_naive(network, X[:60], t, center, d1, d2, grid, grid), rtol=1e-10)
+
+
+SCALE = 1.0
+
+
+def _scores(params, x):
+    return SCALE * (x @ params["W"])
+
+
+def _squared_loss(params):
+    return float(np.mean(_scores(params, X[:20]) ** 2))
+
+
+@pytest.mark.parametrize("change", ["a global it reads", "a helper it calls"])
+def test_a_cached_grid_of_a_function_follows_what_its_code_cannot_show(change, tmp_path, monkeypatch):
+    import sys
+
+    from scratchnet.landscape import LandscapeWarning
+
+    params = {"W": np.ones((6, 2))}
+    d1, d2 = {"W": RNG.standard_normal((6, 2))}, {"W": RNG.standard_normal((6, 2))}
+    grid = [-1.0, 0.0, 1.0]
+    cache = tmp_path / "grid.npz"
+    first = loss_grid(_squared_loss, params, d1, d2, grid, grid, cache=cache)
+    module = sys.modules[__name__]
+    if change == "a global it reads":
+        monkeypatch.setattr(module, "SCALE", 10.0)
+    else:
+        monkeypatch.setattr(module, "_scores", lambda p, x: 10.0 * (x @ p["W"]))
+    with pytest.warns(LandscapeWarning, match="made from another state of the loss"):
+        again = loss_grid(_squared_loss, params, d1, d2, grid, grid, cache=cache)
+    np.testing.assert_allclose(again, 100 * first, rtol=1e-12)
+    np.testing.assert_array_equal(loss_grid(_squared_loss, params, d1, d2, grid, grid, cache=cache), again)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "empty", "garbage", "objects", "another shape"])
+def test_a_damaged_cache_is_named_recomputed_and_replaced(damage, tmp_path):
+    from scratchnet.landscape import LandscapeWarning
+
+    network = MultiLayerNet(6, [5], 3, seed=0)
+    center = params_to_vector(network.params)
+    d1, d2 = random_direction(network, 1), random_direction(network, 2)
+    grid = [-0.5, 0.0, 0.5]
+    cache = tmp_path / "grid.npz"
+    right = loss_grid(network, X[:60], LABELS[:60], center, d1, d2, grid, grid, cache=cache)
+    data = cache.read_bytes()
+    if damage == "truncated":
+        cache.write_bytes(data[: len(data) // 2])
+    elif damage == "empty":
+        cache.write_bytes(b"")
+    elif damage == "garbage":
+        cache.write_bytes(b"not a zip file at all" * 10)
+    else:
+        with np.load(cache) as stored:
+            key = stored["key"]
+        other = np.array([{}], dtype=object) if damage == "objects" else np.zeros((2, 2))
+        with open(cache, "wb") as handle:
+            np.savez(handle, key=key, Z=other)
+    with pytest.warns(LandscapeWarning, match=rf"cache: {cache} (could not be read|holds a grid of shape)"):
+        again = loss_grid(network, X[:60], LABELS[:60], center, d1, d2, grid, grid, cache=cache)
+    np.testing.assert_array_equal(again, right)
+    with np.load(cache, allow_pickle=False) as stored:  # replaced by a whole, right file
+        np.testing.assert_array_equal(stored["Z"], right)

@@ -14,6 +14,7 @@ import json
 import os
 import time
 import warnings
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -29,6 +30,7 @@ from scratchnet.landscape.functional import (
     function_fingerprint,
     is_loss_function,
 )
+from scratchnet.layers import Dropout
 from scratchnet.progress import ProgressBar
 
 
@@ -78,8 +80,26 @@ def _fingerprint(identity, arrays, settings):
     return digest.hexdigest()
 
 
+STATE = ("running_mean", "running_var", "eps", "dropout_ratio", "factor", "stride", "pad", "pool_h", "pool_w",
+         "input_shape", "elementwise")  # what a layer holds besides its parameters that its loss depends on
+
+
 def _network_identity(network):
-    return repr([(name, type(layer).__name__) for name, layer in network.layers.items()])
+    """The layers, their settings and non-parameter state (batch-norm averages, dropout ratio, a loss's factor),
+    the loss layer and weight decay: everything a grid of this network depends on besides the vectors and data."""
+    def digest(value):
+        if value is None:
+            return None
+        array = np.ascontiguousarray(value)
+        return f"{array.dtype.str}{array.shape}:{hashlib.sha256(array.tobytes()).hexdigest()[:16]}"
+
+    parts = [("weight_decay_lambda", float(getattr(network, "weight_decay_lambda", 0.0) or 0.0))]
+    for name, layer in [*network.layers.items(), ("last layer", network.last_layer)]:
+        state = {key: digest(getattr(layer, key)) for key in STATE if hasattr(layer, key)}
+        if isinstance(layer, Dropout):  # a training-mode grid reuses the last mask
+            state["mask"] = digest(layer.mask)
+        parts.append((name, type(layer).__name__, state))
+    return repr(parts)
 
 
 def _plane(model, args, named, names, params=None):
@@ -232,8 +252,9 @@ def loss_grid(model, *args, accuracy=False, executor=None, threads=None, cache=N
         if np.dtype(dtype) != np.float64:  # float64 grids keep the keys they had before dtype existed
             settings["dtype"] = np.dtype(dtype).name
         key = _fingerprint(identity, arrays, settings)
-        stored = _load_cached(cache, key)
-        if stored is not None:
+        stored = _load_cached(cache, key, (len(betas), len(alphas)), accuracy)
+        if stored is not None and _still_right(stored["Z"], cache, alphas, betas, network, loss_fn, x, t, spec,
+                                               vectors, train, dtype):
             return (stored["Z"], stored["accuracy"]) if accuracy else stored["Z"]
     if loss_fn is not None:
         evaluator = FunctionEvaluator(loss_fn, spec, *vectors)
@@ -279,13 +300,48 @@ def loss_line(model, *args, accuracy=False, cache=None, progress=False, train=Fa
     return (result[0][0], result[1][0]) if accuracy else result[0]
 
 
-def _load_cached(path, key):
+def _load_cached(path, key, shape, accuracy):
+    """The grid stored in ``path`` under ``key``; ``None`` if there is none, or (with a warning) if the file is
+    damaged or holds something else: the grid is then computed again and the file replaced."""
     if not os.path.isfile(path):
         return None
-    with np.load(path, allow_pickle=False) as stored:
-        if str(stored["key"]) != key:
-            return None
-        return {"Z": stored["Z"], "accuracy": stored["accuracy"] if "accuracy" in stored else None}
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            if str(stored["key"]) != key:
+                return None  # another grid's cache: computed again, and replaced
+            Z = np.asarray(stored["Z"])
+            acc = np.asarray(stored["accuracy"]) if "accuracy" in stored.files else None
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+        warnings.warn(f"cache: {path} could not be read ({type(error).__name__}: {error}); computing the grid again "
+                      f"and replacing the file", LandscapeWarning, stacklevel=3)
+        return None
+    if Z.shape != shape or Z.dtype.kind != "f" or (accuracy and (acc is None or acc.shape != shape)):
+        warnings.warn(f"cache: {path} holds a grid of shape {Z.shape} ({Z.dtype}) where {shape} was expected; "
+                      f"computing the grid again and replacing the file", LandscapeWarning, stacklevel=3)
+        return None
+    return {"Z": Z, "accuracy": acc}
+
+
+def _still_right(Z, path, alphas, betas, network, loss_fn, x, t, spec, vectors, train, dtype):
+    """Whether two points of a cached grid, a corner and the middle, are what the loss gives now.
+
+    A key cannot see everything a loss depends on (a helper function a loss function calls, a global it reads,
+    a layer's attribute the key leaves out), but the loss can be asked: two evaluations, against a whole grid.
+    """
+    rows, columns = [0, len(betas) // 2], [0, len(alphas) // 2]
+    if loss_fn is not None:
+        evaluator = FunctionEvaluator(loss_fn, spec, *vectors)
+    else:
+        evaluator = PlaneEvaluator(network, x, t, *vectors, train=train, dtype=dtype)
+    a, b = np.asarray(alphas)[columns], np.asarray(betas)[rows]
+    now = evaluator.evaluate_chunks(a, b, evaluator.chunk_ranges(2))
+    tolerance = 1e-9 if np.dtype(dtype) == np.float64 else 1e-5
+    if np.allclose(now, Z[rows, columns], rtol=tolerance, atol=0, equal_nan=True):
+        return True
+    warnings.warn(f"cache: {path} holds a grid made from another state of the loss (at a probe point it gives "
+                  f"{Z[rows[1], columns[1]]:.10g}, the loss now {now[1]:.10g}); computing the grid again",
+                  LandscapeWarning, stacklevel=3)
+    return False
 
 
 def _save_cached(path, key, Z, acc):
