@@ -131,6 +131,8 @@ def softmax_cross_entropy(x, t, return_details=False):
     which is what ``SoftmaxWithLoss.backward`` needs.
     """
     x = np.asarray(x)
+    if x.ndim < 2 or x.shape[-2] == 0:
+        raise ValueError(f"x: expected scores (N, C) of at least one sample, got shape {x.shape}")
     labels = _labels_as_indices(t, x.shape[-1])
     if labels.shape != x.shape[-2:-1]:
         raise ValueError(

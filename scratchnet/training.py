@@ -66,6 +66,18 @@ class TrajectoryRecorder:
         return np.array(self.vectors)
 
 
+def _data(x, dtype, name):
+    """``x`` in ``dtype``, checked once: not empty, and finite (NaN in the data is not a learning-rate problem)."""
+    x = np.asarray(x).astype(dtype, copy=False)
+    if len(x) == 0:
+        raise ValueError(f"{name}: expected at least one sample, got an empty array of shape {x.shape}")
+    finite = np.isfinite(x.reshape(len(x), -1)).all(axis=1)
+    if not finite.all():
+        raise ValueError(f"{name}: sample {int(np.argmin(finite))} (and {int((~finite).sum()) - 1} more) holds NaN or "
+                         f"infinity; fix the data before training (no learning rate trains on it)")
+    return x
+
+
 class Trainer:
     """Mini-batch training of ``network`` with ``optimizer``.
 
@@ -101,9 +113,14 @@ class Trainer:
             raise ValueError(f"batch_size: expected a whole number >= 1, got {batch_size}")
         if int(epochs) != epochs or epochs < 0:
             raise ValueError(f"epochs: expected a whole number >= 0, got {epochs}")
+        if evaluate_sample_num_per_epoch is not None and (int(evaluate_sample_num_per_epoch)
+                                                          != evaluate_sample_num_per_epoch
+                                                          or evaluate_sample_num_per_epoch < 1):
+            raise ValueError(f"evaluate_sample_num_per_epoch: expected None or a whole number >= 1, got "
+                             f"{evaluate_sample_num_per_epoch}")
         self.network, self.optimizer = network, optimizer
-        self.x_train, self.t_train = np.asarray(x_train).astype(dtype, copy=False), np.asarray(t_train)
-        self.x_test, self.t_test = np.asarray(x_test).astype(dtype, copy=False), np.asarray(t_test)
+        self.x_train, self.t_train = _data(x_train, dtype, "x_train"), np.asarray(t_train)
+        self.x_test, self.t_test = _data(x_test, dtype, "x_test"), np.asarray(t_test)
         self.epochs, self.batch_size = int(epochs), int(batch_size)
         self.rng = np.random.default_rng(seed)
         self.evaluate_sample_num_per_epoch = evaluate_sample_num_per_epoch

@@ -167,3 +167,28 @@ def test_training_by_numerical_gradient_follows_backprop(small_mnist):
     np.testing.assert_allclose(after_numerical, after_backprop, rtol=0, atol=1e-8)
     assert np.max(np.abs(after_numerical - params_to_vector(TwoLayerNet(784, 10, 10, weight_init_std=0.3, seed=4,
                                                                         activation="sigmoid").params))) > 1e-3
+
+
+@pytest.mark.parametrize("where", ["x_train", "x_test"])
+def test_nan_in_the_data_is_named_not_blamed_on_the_learning_rate(where):
+    from scratchnet.layers import NonFiniteLossError
+
+    rng = np.random.default_rng(0)
+    data = {"x_train": rng.standard_normal((20, 4)), "x_test": rng.standard_normal((5, 4))}
+    data[where][3, 1] = np.nan
+    data[where][4, 0] = np.inf
+    with pytest.raises(ValueError, match=rf"{where}: sample 3 \(and 1 more\) holds NaN or infinity; fix the data"):
+        Trainer(TwoLayerNet(4, 5, 3), SGD(0.1), data["x_train"], np.zeros(20, int), data["x_test"], np.zeros(5, int),
+                epochs=1, verbose=False)
+    with pytest.raises(NonFiniteLossError, match="x: holds NaN or infinity"), np.errstate(invalid="ignore"):
+        TwoLayerNet(4, 5, 3).loss(data[where], np.zeros(len(data[where]), int))
+
+
+def test_empty_data_is_a_clear_error():
+    net, x, t = TwoLayerNet(4, 5, 3), np.zeros((6, 4)), np.zeros(6, int)
+    with pytest.raises(ValueError, match=r"x_train: expected at least one sample, got an empty array of shape"):
+        Trainer(net, SGD(0.1), x[:0], t[:0], x, t, epochs=1, verbose=False)
+    with pytest.raises(ValueError, match=r"evaluate_sample_num_per_epoch: expected None or a whole number >= 1, got 0"):
+        Trainer(net, SGD(0.1), x, t, x, t, epochs=1, verbose=False, evaluate_sample_num_per_epoch=0)
+    with pytest.raises(ValueError, match=r"x: expected scores \(N, C\) of at least one sample, got shape \(0, 3\)"):
+        net.loss(x[:0], t[:0])

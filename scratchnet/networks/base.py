@@ -17,7 +17,7 @@ import numpy as np
 from scratchnet.conv import Convolution
 from scratchnet.functions import _labels_as_indices
 from scratchnet.gradient import numerical_gradient
-from scratchnet.layers import Affine, Dropout
+from scratchnet.layers import Affine, Dropout, NonFiniteLossError
 from scratchnet.networks import rank_one
 
 
@@ -72,7 +72,12 @@ class LayerNet:
 
         Raises ``NonFiniteLossError`` when the loss is NaN or infinite.
         """
-        self.last_loss = self.last_layer.forward(self.predict(x, train=train), t) + self.weight_decay_loss()
+        try:
+            self.last_loss = self.last_layer.forward(self.predict(x, train=train), t) + self.weight_decay_loss()
+        except NonFiniteLossError:
+            if not np.all(np.isfinite(x)):  # the data, not the training, is the cause
+                raise NonFiniteLossError("x: holds NaN or infinity, so the loss is not finite; fix the data") from None
+            raise
         return self.last_loss
 
     #: rows per forward pass in :meth:`accuracy` (``None``: all at once)
