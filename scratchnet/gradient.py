@@ -10,6 +10,7 @@ right, so it is what backpropagation is checked against. :func:`gradient_check` 
 a table you can print.
 """
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,6 +37,10 @@ def numerical_gradient(f, x, h=1e-4):
             f"x: expected a floating-point numpy array to perturb in place, got "
             f"{type(x).__name__} {getattr(x, 'dtype', '')}"
         )
+    if x.dtype != np.float64:
+        warnings.warn(f"x: numerical_gradient of a {x.dtype} array: x + h is rounded to {x.dtype}, so the central "
+                      f"difference is off by about {np.finfo(x.dtype).resolution / 1e-4:.0e} of the gradient at this "
+                      f"h; use float64 for gradient checks", UserWarning, stacklevel=2)
     grad = np.zeros(x.shape, dtype=float)
     iterator = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
     while not iterator.finished:
@@ -113,12 +118,29 @@ class GradientCheckReport:
         return "\n".join(lines)
 
 
+def _check_tolerances(rtol, atol, h):
+    for name, value in (("rtol", rtol), ("atol", atol), ("h", h)):
+        if not (np.isfinite(value) and value > 0):
+            raise ValueError(f"{name}: expected a positive number, got {value!r}")
+
+
+def _float64(array, name):
+    """Gradient checks need float64: in float32, x + 1e-4 is rounded, and correct code 'fails' by 1e-2."""
+    if np.asarray(array).dtype != np.float64:
+        raise ValueError(f"{name}: a gradient check needs float64 parameters, got {np.asarray(array).dtype}; "
+                         f"h = 1e-4 is below {np.asarray(array).dtype}'s resolution at this scale, so correct "
+                         f"code would fail. Build the network or layer with dtype=np.float64 for the check")
+
+
 def gradient_check(network, x, t, rtol=1e-6, atol=1e-9, h=1e-4):
     """Compare ``network.gradient(x, t)`` (backprop) with ``network.numerical_gradient``.
 
     Works with any network that has both methods and a ``params`` dict (``TwoLayerNet``,
     ``MultiLayerNet``). Returns a :class:`GradientCheckReport`; print it for the table.
     """
+    _check_tolerances(rtol, atol, h)
+    for name, array in network.params.items():
+        _float64(array, f"network.params[{name!r}]")
     analytic = network.gradient(x, t)
     numerical = network.numerical_gradient(x, t, h=h)
     report = GradientCheckReport(rtol=rtol, atol=atol, title=f"gradient check of {type(network).__name__}")
@@ -136,6 +158,9 @@ def gradient_check_layer(layer, x, t=None, train=True, seed=0, rtol=1e-6, atol=1
     receives. For a loss layer (given ``t``), :math:`f` is the loss itself. Rows cover
     the input ``x`` and every parameter. ``x`` is not modified.
     """
+    _check_tolerances(rtol, atol, h)
+    for name, array in layer.params.items():
+        _float64(array, f"layer.params[{name!r}]")
     x = np.array(x, dtype=float)
     if t is None:
         out = layer.forward(x, train=train)

@@ -59,3 +59,22 @@ def test_report_rejects_mismatched_shapes():
 
 def test_empty_report_does_not_pass():
     assert not GradientCheckReport().passed
+
+
+def test_gradient_checks_refuse_float32_and_bad_tolerances():
+    from scratchnet.gradient import gradient_check, gradient_check_layer, numerical_gradient
+    from scratchnet.layers import Affine
+    from scratchnet.networks import TwoLayerNet
+
+    x, t = np.random.default_rng(0).standard_normal((3, 4)), np.array([0, 2, 1])
+    with pytest.raises(ValueError, match=r"network.params\['W1'\]: a gradient check needs float64 parameters, got "
+                                         r"float32"):
+        gradient_check(TwoLayerNet(4, 5, 3, dtype=np.float32), x, t)  # correct code "FAILED" before
+    with pytest.raises(ValueError, match=r"layer.params\['W'\]: a gradient check needs float64"):
+        gradient_check_layer(Affine(np.ones((4, 2), dtype=np.float32), np.zeros(2, dtype=np.float32)), x)
+    for name, value in (("rtol", -1), ("atol", float("nan")), ("h", 0)):
+        with pytest.raises(ValueError, match=rf"{name}: expected a positive number"):
+            gradient_check(TwoLayerNet(4, 5, 3), x, t, **{name: value})
+    with pytest.warns(UserWarning, match="numerical_gradient of a float32 array: x \\+ h is rounded"):
+        numerical_gradient(lambda a: float(np.sum(a**2)), np.ones(3, dtype=np.float32))
+    assert gradient_check(TwoLayerNet(4, 5, 3, weight_init_std=0.5, seed=0), x, t).passed
