@@ -2,6 +2,7 @@ import gzip
 import hashlib
 import http.server
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -208,7 +209,7 @@ def test_interrupted_download_leaves_no_complete_looking_file(tmp_path, fixture_
         def __exit__(self, *exc):
             return False
 
-        def read(self):
+        def read(self, size=-1):
             raise ConnectionResetError("connection dropped mid-transfer")
 
     monkeypatch.setattr(mnist_module.urllib.request, "urlopen", lambda url, timeout: Dropped())
@@ -267,3 +268,58 @@ def test_load_mnist_normalization_dtype_and_shapes():
     assert images.shape == (4000, 1, 28, 28) and one_hot.shape == (4000, 10)
     np.testing.assert_array_equal(one_hot.argmax(axis=1), t)
     np.testing.assert_array_equal(images.reshape(4000, 784), x / 255.0)
+
+
+class _Misbehaving(http.server.BaseHTTPRequestHandler):
+    """/short/NAME promises more than it sends; /drip/NAME sends a byte at a time, slowly; /huge/NAME never ends."""
+
+    protocol_version = "HTTP/1.0"
+
+    def do_GET(self):
+        kind = self.path.strip("/").split("/")[0]
+        self.send_response(200)
+        if kind == "short":
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b"x" * 10)
+        elif kind == "drip":
+            self.send_header("Content-Length", "50")
+            self.end_headers()
+            for _ in range(50):
+                try:
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.1)
+        else:
+            self.end_headers()
+            try:
+                for _ in range(10_000):
+                    self.wfile.write(b"x" * 65536)
+            except OSError:
+                return
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("kind, words", [("short", "IncompleteRead"), ("drip", r"TimeoutError: not finished after "
+                                                                                r"0.5 s"),
+                                         ("huge", r"more than the \d+ bytes this file has")])
+def test_a_bad_mirror_is_given_up_on_and_the_next_one_tried(kind, words, tmp_path, fixture_files):
+    files, md5 = fixture_files
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Misbehaving)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    bad = f"http://127.0.0.1:{server.server_address[1]}/{kind}/"
+    try:
+        with FixtureServer(files) as good:
+            folder = download_files(tmp_path / "cache", files=md5, mirrors=[bad, f"{good.url}/good/"],
+                                    verbose=False, deadline=0.5)
+        assert sorted(p.name for p in folder.iterdir()) == sorted(files)  # every file, from the second mirror
+        with pytest.raises(OSError, match=rf"could not download .*tried:\n  {bad}\S+: .*{words}"):
+            download_files(tmp_path / "other", files=md5, mirrors=[bad], verbose=False, deadline=0.5)
+        assert list((tmp_path / "other").iterdir()) == []  # nothing half-written left behind
+    finally:
+        server.shutdown()
+        server.server_close()

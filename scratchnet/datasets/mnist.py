@@ -12,8 +12,10 @@ The IDX format: two zero bytes, a type code, the number of dimensions ``d``; the
 
 import gzip
 import hashlib
+import http.client
 import os
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -37,6 +39,15 @@ MNIST_MD5 = {
     "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
     "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
 }
+
+# Their published sizes in bytes: a download that grows past its file's size is stopped.
+MNIST_SIZES = {
+    "train-images-idx3-ubyte.gz": 9912422,
+    "train-labels-idx1-ubyte.gz": 28881,
+    "t10k-images-idx3-ubyte.gz": 1648877,
+    "t10k-labels-idx1-ubyte.gz": 4542,
+}
+MAX_BYTES = 64 << 20  # the cap for a file whose size is not known
 
 MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -151,13 +162,39 @@ def _md5(path):
     return digest.hexdigest()
 
 
-def download_files(folder=None, files=None, mirrors=MIRRORS, timeout=30, verbose=True):
+def _fetch(url, temporary, timeout, deadline, cap):
+    """Stream ``url`` into the file ``temporary``: at most ``cap`` bytes, ``deadline`` seconds in all (a server that
+    drips a byte a second is given up on), ``timeout`` seconds for any one read."""
+    started = time.monotonic()
+    with urllib.request.urlopen(url, timeout=timeout) as response, open(temporary, "wb") as out:
+        announced = getattr(response, "headers", {}).get("Content-Length")
+        if announced is not None and int(announced) > cap:
+            raise ValueError(f"the server announces {announced} bytes, more than the {cap} this file has")
+        read = getattr(response, "read1", response.read)  # what has arrived, without waiting for a whole block
+        total = 0
+        while True:
+            if time.monotonic() - started > deadline:
+                raise TimeoutError(f"not finished after {deadline:g} s ({total} bytes so far)")
+            block = read(1 << 16)
+            if not block:
+                if announced is not None and total < int(announced):
+                    raise http.client.IncompleteRead(b"", int(announced) - total)  # the connection closed early
+                return total
+            total += len(block)
+            if total > cap:
+                raise ValueError(f"more than the {cap} bytes this file has")
+            out.write(block)
+
+
+def download_files(folder=None, files=None, mirrors=MIRRORS, timeout=30, verbose=True, deadline=600):
     """Fetch each file of ``files`` (name -> MD5) into ``folder``, trying ``mirrors`` in order.
 
-    A file already present with the right checksum is kept. Each download is written
+    A file already present with the right checksum is kept. Each download is streamed
     to a hidden temporary file and renamed only once its MD5 matches, so an interrupted
-    download never leaves a file that looks complete. Returns the folder. Raises
-    ``OSError`` naming every mirror tried when a file cannot be had.
+    download never leaves a file that looks complete. A download stops, and the next
+    mirror is tried, when it fails in any way (a dropped or truncated connection, an HTTP
+    error), grows past the file's known size, or takes more than ``deadline`` seconds.
+    Returns the folder. Raises ``OSError`` naming every mirror tried when a file cannot be had.
     """
     folder = Path(folder) if folder is not None else default_cache_folder()
     files = MNIST_MD5 if files is None else files
@@ -173,14 +210,13 @@ def download_files(folder=None, files=None, mirrors=MIRRORS, timeout=30, verbose
                 print(f"downloading {url}", file=sys.stderr)
             try:
                 with atomic_path(target) as temporary:
-                    with urllib.request.urlopen(url, timeout=timeout) as response:
-                        temporary.write_bytes(response.read())
+                    _fetch(url, temporary, timeout, deadline, MNIST_SIZES.get(name, MAX_BYTES))
                     got = _md5(temporary)
                     if got != md5:
                         raise ValueError(f"MD5 {got}, expected {md5}")
                 break
-            except (OSError, ValueError) as error:
-                failures.append(f"{url}: {error}")
+            except (OSError, ValueError, http.client.HTTPException) as error:  # IncompleteRead is an HTTPException
+                failures.append(f"{url}: {type(error).__name__}: {error}")
         else:
             raise OSError(f"could not download {name}; tried:\n  " + "\n  ".join(failures))
     return folder
