@@ -269,3 +269,34 @@ def test_a_damaged_cache_is_named_recomputed_and_replaced(damage, tmp_path):
     np.testing.assert_array_equal(again, right)
     with np.load(cache, allow_pickle=False) as stored:  # replaced by a whole, right file
         np.testing.assert_array_equal(stored["Z"], right)
+
+
+def test_ctrl_c_stops_a_threaded_grid_after_the_chunks_under_way(monkeypatch):
+    import signal
+    import threading
+
+    network = MultiLayerNet(6, [5], 3, seed=0)
+    center = params_to_vector(network.params)
+    d1, d2 = random_direction(network, 1), random_direction(network, 2)
+    evaluated, original = [], PlaneEvaluator.evaluate
+    lock = threading.Lock()
+
+    def slow(self, a, b):
+        __import__("time").sleep(0.05)
+        with lock:
+            evaluated.append(len(a))
+        return original(self, a, b)
+
+    monkeypatch.setattr(PlaneEvaluator, "evaluate", slow)
+    monkeypatch.setattr(PlaneEvaluator, "chunk_ranges", lambda self, n: [(i, min(i + 4, n)) for i in range(0, n, 4)])
+    grid = np.linspace(-1, 1, 40)  # 1,600 points: 400 chunks of 4, 10 s at 2 threads
+    previous = signal.signal(signal.SIGALRM, signal.default_int_handler)
+    signal.setitimer(signal.ITIMER_REAL, 0.3)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            loss_grid(network, X[:50], LABELS[:50], center, d1, d2, grid, grid, threads=2)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    done = len(evaluated)
+    assert done < 40, f"{done} of 400 chunks ran: the grid went on after Ctrl-C"

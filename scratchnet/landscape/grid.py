@@ -195,13 +195,20 @@ def _run_chunks(evaluator, flat_a, flat_b, executor, bar):
     else:
         workers, shipped = worker_count(executor), _send_once(executor, evaluator)
         # Each task carries the evaluator, so one group of chunks per worker; where it was sent once, several,
-        # so that a worker that runs faster (a core with less else to do) takes more of them.
-        groups = np.array_split(np.arange(len(chunks)), min(len(chunks), workers * (1 if shipped is None else 8)))
+        # so that a worker that runs faster (a core with less else to do) takes more of them. Threads share it:
+        # a chunk a task, so that Ctrl-C stops the grid after the chunks running at that moment.
+        tasks = len(chunks) if isinstance(executor, ThreadPoolExecutor) else workers * (1 if shipped is None else 8)
+        groups = np.array_split(np.arange(len(chunks)), min(len(chunks), tasks))
         futures = [executor.submit(_evaluate_chunks, evaluator if shipped is None else shipped, flat_a, flat_b,
                                    [chunks[i] for i in group]) for group in groups if len(group)]
-        for done, future in enumerate(futures, 1):
-            results.append(future.result())
-            bar.update(done * len(chunks) // len(futures), note(done, len(futures)))
+        try:
+            for done, future in enumerate(futures, 1):
+                results.append(future.result())
+                bar.update(done * len(chunks) // len(futures), note(done, len(futures)))
+        except BaseException:  # Ctrl-C, or a chunk's error: nothing more is started
+            for future in futures:
+                future.cancel()
+            raise
     return results
 
 
