@@ -300,3 +300,15 @@ def test_ctrl_c_stops_a_threaded_grid_after_the_chunks_under_way(monkeypatch):
         signal.signal(signal.SIGALRM, previous)
     done = len(evaluated)
     assert done < 40, f"{done} of 400 chunks ran: the grid went on after Ctrl-C"
+
+
+def test_a_training_mode_grid_of_a_network_with_dropout_equals_the_naive_grid():
+    network = MultiLayerNet(6, [5, 4], 3, use_dropout=True, dropout_ratio=0.3, seed=2)
+    x, t = X[:40], LABELS[:40]
+    network.layer_inputs(x, train=True)  # draws the masks every evaluation shares
+    center = params_to_vector(network.params)
+    d1, d2 = random_direction(network, 1), random_direction(network, 2)
+    grid = [-0.5, 0.0, 0.5]
+    naive = loss_grid_naive(network, x, t, center, d1, d2, grid, grid, train=True)
+    np.testing.assert_allclose(loss_grid(network, x, t, center, d1, d2, grid, grid, train=True), naive, rtol=1e-10)
+    assert not np.allclose(naive, loss_grid_naive(network, x, t, center, d1, d2, grid, grid))  # the masks count

@@ -157,7 +157,8 @@ class PlaneEvaluator:
         """The widest activation (values per sample) computed separately for each grid point: sets the chunk size."""
         if self.columns is not None:
             return len(self.columns)
-        z = self.base[:1] if self.linear else self.first_input[:1]
+        z = self.base if self.linear else self.first_input
+        z = z if self.train else z[:1]  # in training mode a dropout mask fits only the whole batch
         widths = [z[0].size]
         with np.errstate(over="ignore", invalid="ignore"):
             for layer in self.layers[self.first + (1 if self.linear else 0):]:
