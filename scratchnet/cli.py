@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from scratchnet.chapter import ChapterRun, output_folder, writable_folder_problem  # noqa: F401 - ChapterRun: old home
-from scratchnet.uptodate import ChapterRecord, chapter_fingerprint, library_fingerprint
+from scratchnet.uptodate import ChapterRecord, chapter_fingerprint, library_fingerprint, sweep_parts
 
 DESCRIPTION = """scratchnet: the chapters of "Deep Learning from Scratch" as scripts that draw its figures.
 
@@ -114,7 +114,10 @@ def command_figures(args):
             print(f"scratchnet figures: error: --out {args.out}: {problem}", file=sys.stderr)
             return 2
     written, failures, skipped, start = [], [], 0, time.perf_counter()
-    record, library = ChapterRecord(output_folder(folder.parent, args.out, args.quick)), library_fingerprint()
+    out_folder = output_folder(folder.parent, args.out, args.quick)
+    for path in sweep_parts(out_folder) if out_folder.is_dir() else []:
+        print(f"removed {path}, a partial file a killed run left", flush=True)
+    record, library = ChapterRecord(out_folder), library_fingerprint()
     for number, script in enumerate(scripts, 1):
         print(f"[{number}/{len(scripts)}] {script.stem}: {summary_line(script)}", flush=True)
         began, argv = time.perf_counter(), _chapter_argv(args)

@@ -10,14 +10,23 @@ fingerprint matches and whose files are still exactly as written, and prints wha
 printed then. ``--no-cache`` runs every chapter.
 """
 
+import contextlib
 import hashlib
 import json
 import platform
+import re
 import shutil
+import sys
+import time
 from importlib import metadata
 from pathlib import Path
 
 from scratchnet.fileio import write_bytes_atomic
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: runs into one folder at a time
+    fcntl = None
 
 PACKAGE = Path(__file__).resolve().parent
 RECORD = Path(".cache") / "chapters.json"
@@ -52,14 +61,48 @@ def chapter_fingerprint(script, argv, library):
 
 
 class ChapterRecord:
-    """What ``figures`` remembers of each chapter's last run in ``folder``: fingerprint, files, output."""
+    """What ``figures`` remembers of each chapter's last run in ``folder``: fingerprint, files, output.
 
-    def __init__(self, folder):
+    Each change re-reads the record and writes it back under a lock, so two ``figures`` runs into
+    one folder keep each other's entries. A record that is not what this class writes (damaged,
+    edited) is set aside with a warning: every chapter then runs, and a new record is started.
+    """
+
+    def __init__(self, folder, warn=None):
+        self.folder = Path(folder).resolve()
         self.path = Path(folder) / RECORD
+        self.warn = warn or (lambda text: print(text, file=sys.stderr))
+        self.entries = self._read()
+
+    def _read(self):
         try:
-            self.entries = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.entries = {}  # no record yet, or an unreadable one: every chapter runs
+            text = self.path.read_text(encoding="utf-8")
+        except OSError:
+            return {}  # no record yet: every chapter runs
+        try:
+            entries = json.loads(text)
+        except ValueError:
+            entries = None
+        if not isinstance(entries, dict) or not all(_valid(entry) for entry in entries.values()):
+            self.warn(f"note: {self.path} is not a record this version wrote; every chapter runs, and a new record "
+                      f"is started")
+            return {}
+        return entries
+
+    @contextlib.contextmanager
+    def _locked(self):
+        """Re-read the record under a lock for the block, then write it (atomically) before the lock is let go."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_suffix(".lock"), "a") as lock:
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                self.entries = self._read()
+                yield self.entries
+                write_bytes_atomic(self.path, json.dumps(self.entries, indent=1, sort_keys=True).encode())
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
 
     def up_to_date(self, name, fingerprint):
         """The entry of ``name`` if its fingerprint is ``fingerprint`` and its files are unchanged, else ``None``."""
@@ -67,15 +110,47 @@ class ChapterRecord:
         if not entry or entry.get("fingerprint") != fingerprint:
             return None
         for path, digest in entry.get("files", {}).items():
-            if not Path(path).is_file() or _hash_file(path) != digest:
+            if not self._inside(path) or not Path(path).is_file() or _hash_file(path) != digest:
                 return None
-        return entry
+        return {**entry, "output": _printable(entry.get("output", ""))}
+
+    def _inside(self, path):
+        """Whether ``path`` is a file this folder's chapters write (a record never points elsewhere)."""
+        try:
+            Path(path).resolve().relative_to(self.folder)
+            return True
+        except ValueError:
+            return False
 
     def remember(self, name, fingerprint, paths, output):
-        """Record a successful run of ``name`` and write the record (atomically)."""
-        self.entries[name] = {"fingerprint": fingerprint, "files": {str(p): _hash_file(p) for p in paths},
-                              "output": output}
-        write_bytes_atomic(self.path, json.dumps(self.entries, indent=1, sort_keys=True).encode())
+        """Record a successful run of ``name`` and write the record (atomically, merged with other runs')."""
+        entry = {"fingerprint": fingerprint, "files": {str(p): _hash_file(p) for p in paths}, "output": output}
+        with self._locked() as entries:
+            entries[name] = entry
 
     def forget(self, name):
-        self.entries.pop(name, None)
+        with self._locked() as entries:
+            entries.pop(name, None)
+
+
+def _valid(entry):
+    return (isinstance(entry, dict) and isinstance(entry.get("fingerprint"), str)
+            and isinstance(entry.get("files"), dict) and isinstance(entry.get("output", ""), str))
+
+
+def _printable(text):
+    """``text`` without terminal control sequences (a record is data; it must not drive the terminal)."""
+    return re.sub(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]", "", text)
+
+
+def sweep_parts(folder, older_than=24 * 3600):
+    """Remove hidden ``.NAME.*.part*`` files older than a day that a killed run left in ``folder`` (and below)."""
+    removed, cutoff = [], time.time() - older_than
+    for path in Path(folder).rglob(".*.part*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            pass
+    return removed

@@ -228,3 +228,40 @@ def test_a_chapters_fingerprint_follows_its_script_options_and_the_library(tmp_p
     assert base != chapter_fingerprint(script, ["--quick"], library[::-1])
     script.write_text("print(2)\n")
     assert base != chapter_fingerprint(script, ["--quick"], library)
+
+
+def test_the_chapter_record_merges_runs_and_refuses_what_it_did_not_write(tmp_path):
+    import json
+    import os
+    import time
+
+    from scratchnet.uptodate import ChapterRecord, sweep_parts
+
+    figure = tmp_path / "a.png"
+    figure.write_bytes(b"png")
+    first, second = ChapterRecord(tmp_path), ChapterRecord(tmp_path)  # two runs into one folder, at once
+    first.remember("ch01", "f1", [figure], "one\n")
+    second.remember("ch02", "f2", [figure], "two\n")
+    assert set(json.loads((tmp_path / ".cache" / "chapters.json").read_text())) == {"ch01", "ch02"}
+    assert ChapterRecord(tmp_path).up_to_date("ch01", "f1")["output"] == "one\n"
+    notes = []
+    for damaged in ("[1, 2]", "not json", '{"ch01": "a string"}'):
+        (tmp_path / ".cache" / "chapters.json").write_text(damaged)
+        record = ChapterRecord(tmp_path, warn=notes.append)
+        assert record.entries == {} and "is not a record this version wrote" in notes[-1]
+        record.remember("ch01", "f1", [figure], "one\n")  # and a new record is started
+        assert ChapterRecord(tmp_path).up_to_date("ch01", "f1")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_text("elsewhere")
+    forged = {"ch03": {"fingerprint": "f3", "files": {str(outside): __import__("hashlib").sha256(b"elsewhere")
+                                                      .hexdigest()}, "output": "\x1b[2Jhidden\x07 text\n"}}
+    (tmp_path / ".cache" / "chapters.json").write_text(json.dumps(forged))
+    assert ChapterRecord(tmp_path).up_to_date("ch03", "f3") is None  # a file outside the folder: runs again
+    forged["ch03"]["files"] = {}
+    (tmp_path / ".cache" / "chapters.json").write_text(json.dumps(forged))
+    assert ChapterRecord(tmp_path).up_to_date("ch03", "f3")["output"] == "hidden text\n"  # no control codes
+    old, fresh = tmp_path / ".grid.abc123.part.npz", tmp_path / ".cache" / ".g.def.part.png"
+    old.write_bytes(b"x")
+    fresh.write_bytes(b"y")
+    os.utime(old, (time.time() - 2 * 86400,) * 2)
+    assert sweep_parts(tmp_path) == [old] and not old.exists() and fresh.exists()  # a run under way keeps its own
