@@ -81,3 +81,16 @@ def test_without_plotly_a_page_is_a_clear_message(monkeypatch, tmp_path, capsys)
     out = capsys.readouterr().out
     assert out.count("no interactive pages: interactive pages need plotly") == 1  # said once
     assert not (tmp_path / "out" / "page.html").exists()
+
+
+@pytest.mark.parametrize("damage", [b"", b"// an older plotly\n", "truncate"])
+def test_a_damaged_or_other_plotly_script_is_written_again(tmp_path, damage):
+    import plotly.offline
+
+    g = np.linspace(-1, 1, 3)
+    script = tmp_path / interactive.PLOTLY_JS
+    interactive.write_page(interactive.surface_figure(g, g, np.ones((3, 3))), tmp_path / "a")
+    right = script.read_bytes()
+    script.write_bytes(right[: len(right) // 2] if damage == "truncate" else damage)
+    interactive.write_page(interactive.surface_figure(g, g, np.ones((3, 3))), tmp_path / "b")
+    assert script.read_bytes() == right == plotly.offline.get_plotlyjs().encode()

@@ -114,9 +114,10 @@ def write_page(figure, path):
     import plotly.offline
 
     path = Path(path).with_suffix(".html")
-    script = path.parent / PLOTLY_JS
-    if not script.is_file():
-        write_bytes_atomic(script, plotly.offline.get_plotlyjs().encode())
+    script, wanted = path.parent / PLOTLY_JS, plotly.offline.get_plotlyjs().encode()
+    # Written again unless it is exactly this plotly's: an empty, damaged or older copy would blank every page.
+    if not script.is_file() or script.stat().st_size != len(wanted) or script.read_bytes() != wanted:
+        write_bytes_atomic(script, wanted)
     with atomic_path(path) as temporary:
         figure.write_html(str(temporary), include_plotlyjs=PLOTLY_JS, full_html=True, auto_play=False)
     return path
