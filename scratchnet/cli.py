@@ -205,10 +205,15 @@ def main(argv=None):
         print(error, file=sys.stderr)
         return 2
     except BrokenPipeError:
-        # The reader went away (``scratchnet list | head``): stop quietly, as other commands do.
+        # The reader went away (``scratchnet list | head``): stop quietly, as other commands do. A command that
+        # writes files stopped before it was done: say so in the exit status (141, as a shell reports SIGPIPE).
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 0
+        return 141 if args.command in ("figures", "run") else 0
+    except KeyboardInterrupt:
+        print("\nstopped (Ctrl-C); files already written are whole (each is written to a temporary file first)",
+              file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -88,6 +88,27 @@ def test_list_into_a_closed_pipe_ends_quietly(monkeypatch):
         closed.close()
 
 
+def test_work_cut_short_by_a_closed_pipe_or_ctrl_c_says_so(monkeypatch, tmp_path, capsys):
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    closed = open(write_end, "w", buffering=1)
+    monkeypatch.setattr(sys, "stdout", closed)
+    try:  # `scratchnet figures | head -1`: the chapters stop; the exit status must not say all went well
+        assert cli.main(["--chapters", str(CHAPTERS), "figures", "--quick", "--out", str(tmp_path),
+                         "--only", "ch01_matplotlib"]) == 141
+    finally:
+        monkeypatch.undo()
+        closed.close()
+
+    def interrupted(script, argv):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "run_chapter", interrupted)
+    assert cli.main(["--chapters", str(CHAPTERS), "run", "ch01_matplotlib", "--quick"]) == 130
+    err = capsys.readouterr().err
+    assert "stopped (Ctrl-C)" in err and "Traceback" not in err
+
+
 def test_show_without_a_display_says_where_the_files_are(tmp_path, capsys):
     run = ChapterRun("demo", CHAPTERS / "ch99.py", ["--show", "--out", str(tmp_path)])
     import matplotlib
