@@ -282,3 +282,53 @@ def test_an_animation_whose_figure_has_a_plain_canvas_is_drawn_on_agg(paths, tmp
     frames = gif_frames(save_animation(animation, tmp_path / "plain", writer="pillow"))
     assert len(frames) == 3 and np.abs(frames[0] - frames[-1]).max() > 50
     assert animation._fig.canvas is plain  # given back as it was
+
+
+def _degenerate_calls():
+    from scratchnet.plot import (
+        animate_race,
+        plot_activation_histograms,
+        plot_descent_paths,
+        plot_landscape,
+        plot_optimizer_grid,
+        plot_surface_paths,
+        plot_training_curves,
+    )
+    from scratchnet.plot.basics import plot_digits
+    from scratchnet.plot.filters import plot_filters
+
+    g = np.linspace(-1, 1, 5)
+    path = np.array([[0.5, 0.5], [0.0, 0.0]])
+    return [
+        (lambda: plot_landscape(g[:1], g[:1], np.ones((1, 1))), r"Z: expected a grid of at least 2 x 2 points"),
+        (lambda: plot_landscape(g, g, np.ones((5, 5)), path=np.zeros((0, 2))), r"path: expected .* got \(0, 2\)"),
+        (lambda: plot_landscape(g, g, np.ones((5, 5)), path=path, path_heights=[1.0]), r"path_heights: expected one"),
+        (lambda: animate_race("bowl", {"SGD": path}, frames=0), r"frames: expected a whole number >= 1"),
+        (lambda: animate_race("bowl", {"SGD": path}, frames=-3), r"frames: expected a whole number >= 1"),
+        (lambda: plot_training_curves([1.0, 0.5], [], [], 2), r"expected at least one loss and one accuracy"),
+        (lambda: plot_digits(np.zeros((0, 784)), []), r"labels, predicted: expected one per image \(0\)"),
+        (lambda: plot_optimizer_grid("bowl", {}), r"paths: expected at least one path"),
+        (lambda: plot_descent_paths("bowl", {}), r"paths: expected at least one path"),
+        (lambda: plot_surface_paths("bowl", {}), r"paths: expected at least one path"),
+        (lambda: plot_filters({"trained": np.zeros((0, 1, 5, 5))}), r"banks: expected at least one filter bank"),
+        (lambda: plot_activation_histograms({"std 1": [np.zeros(0)]}), r"rows\['std 1'\]: expected a non-empty"),
+    ]
+
+
+@pytest.mark.parametrize("number", range(12))
+def test_degenerate_input_to_a_plot_is_a_clear_error(number):
+    call, message = _degenerate_calls()[number]
+    with pytest.raises(ValueError, match=message):
+        call()
+    plt.close("all")
+
+
+def test_a_flat_grid_draws_as_one_band_with_its_value():
+    from scratchnet.plot import plot_landscape
+
+    g = np.linspace(-1, 1, 5)
+    fig = plot_landscape(g, g, np.full((5, 5), 2.3))
+    bar = fig.axes[-1] if fig.axes[-1].get_ylabel() == "loss" else next(ax for ax in fig.axes if ax.get_ylabel()
+                                                                         == "loss")
+    assert [round(t, 6) for t in bar.get_yticks()] == [2.3]
+    plt.close(fig)

@@ -13,7 +13,7 @@ from celluloid import Camera
 from scratchnet.objectives import get_objective
 from scratchnet.plot.contours import draw_contours
 from scratchnet.plot.notebook import Animation, builder
-from scratchnet.plot.style import SURFACE_MAP, color_for
+from scratchnet.plot.style import SURFACE_MAP, check_paths, color_for
 
 
 def start_camera(fig):
@@ -34,18 +34,11 @@ def start_camera(fig):
 
 def frame_steps(length, frames):
     """``frames`` step numbers from 0 to ``length - 1``, evenly spread (all steps if fewer)."""
+    if frames is not None and (isinstance(frames, bool) or int(frames) != frames or frames < 1):
+        raise ValueError(f"frames: expected a whole number >= 1 or None (every step), got {frames!r}")
     if frames is None or frames >= length:
         return np.arange(length)
     return np.unique(np.linspace(0, length - 1, frames).round().astype(int))
-
-
-def _check_paths(paths):
-    if not paths:
-        raise ValueError("paths: expected at least one path, got none")
-    for label, path in paths.items():
-        path = np.asarray(path)
-        if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
-            raise ValueError(f"paths[{label!r}]: expected an array of shape (steps + 1, 2), got {path.shape}")
 
 
 @builder
@@ -57,7 +50,7 @@ def animate_race(objective, paths, frames=None, interval=80, title=None):
     A path that ended early (divergence) stays at its last point. Returns an ``ArtistAnimation``.
     """
     objective = get_objective(objective)  # a name ("bowl") or an Objective
-    _check_paths(paths)
+    check_paths(paths)
     paths = {label: np.asarray(path) for label, path in paths.items()}
     longest = max(len(path) for path in paths.values())
     fig, ax = plt.subplots(figsize=(7, 5.5), layout="constrained")
@@ -89,7 +82,7 @@ def animate_surface_descent(objective, path, label="descent", frames=None, inter
     The surface is drawn once; each frame adds the trail so far, the ball and a caption.
     """
     objective = get_objective(objective)  # a name ("bowl") or an Objective
-    _check_paths({label: path})
+    check_paths({label: path})
     path = np.asarray(path)
     X, Y, Z = objective.grid(n, xlim, ylim)
     fig = plt.figure(figsize=(8, 6.5), layout="constrained")

@@ -40,6 +40,9 @@ def plot_digits(images, labels, predicted=None, ncols=10, title=None):
     title is red.
     """
     images = np.asarray(images)
+    if len(images) == 0:
+        raise ValueError(f"labels, predicted: expected one per image (0), and at least one image, got shape "
+                         f"{images.shape}")
     if images.ndim < 2 or images[0].size != 784:
         raise ValueError(f"images: expected 28 x 28 digits, (N, 784) or (N, 1, 28, 28), got shape {images.shape}")
     count = len(images)

@@ -5,7 +5,7 @@ import numpy as np
 
 from scratchnet.objectives import get_objective
 from scratchnet.plot.notebook import builder
-from scratchnet.plot.style import CONTOUR_FILL, color_for, contour_levels
+from scratchnet.plot.style import CONTOUR_FILL, check_paths, color_for, contour_levels
 
 
 def draw_contours(ax, objective, n=200, levels=20, filled=True, xlim=None, ylim=None):
@@ -63,6 +63,7 @@ def plot_gradient_field(objective, xs, ys, title=None):
 def plot_descent_paths(objective, paths, title=None, ax=None, markers=True, legend=True):
     """Each path of ``paths`` (label -> array ``(steps + 1, 2)``) over the contour map."""
     objective = get_objective(objective)  # a name ("bowl") or an Objective
+    check_paths(paths)
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 5.5), layout="constrained")
     draw_contours(ax, objective)
     for index, (label, path) in enumerate(paths.items()):
@@ -77,6 +78,7 @@ def plot_descent_paths(objective, paths, title=None, ax=None, markers=True, lege
 def plot_optimizer_grid(objective, paths, ncols=2, title=None, markers=True):
     """One panel per optimizer (``paths``: name -> path), each over the same contours."""
     objective = get_objective(objective)  # a name ("bowl") or an Objective
+    check_paths(paths)
     nrows = -(-len(paths) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.9 * nrows), layout="constrained",
                              squeeze=False)

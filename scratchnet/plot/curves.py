@@ -35,6 +35,11 @@ def plot_training_curves(loss_history, train_acc, test_acc, iterations_per_epoch
     train_acc, test_acc = np.asarray(train_acc, dtype=float), np.asarray(test_acc, dtype=float)
     if train_acc.shape != test_acc.shape:
         raise ValueError(f"test_acc: expected {train_acc.shape} values like train_acc, got {test_acc.shape}")
+    if loss_history.ndim != 1 or loss_history.size == 0 or train_acc.ndim != 1 or train_acc.size == 0:
+        raise ValueError(f"loss_history, train_acc: expected at least one loss and one accuracy each, got "
+                         f"{loss_history.shape} and {train_acc.shape}")
+    if int(iterations_per_epoch) != iterations_per_epoch or iterations_per_epoch < 1:
+        raise ValueError(f"iterations_per_epoch: expected a whole number >= 1, got {iterations_per_epoch!r}")
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
     iterations = np.arange(1, loss_history.size + 1)
     window = smooth_window or iterations_per_epoch

@@ -20,8 +20,9 @@ def plot_filters(banks, ncols=10, title=None):
 
     Filters are drawn in gray, dark where the weight is large (the book's figure 7-24).
     """
-    if not banks:
-        raise ValueError("banks: expected at least one filter bank, got none")
+    if not banks or any(len(bank) == 0 for bank in banks.values()):
+        raise ValueError(f"banks: expected at least one filter bank, each with at least one filter, got "
+                         f"{ {name: np.shape(bank) for name, bank in (banks or {}).items()} }")
     count = max(len(bank) for bank in banks.values())
     rows_each = -(-count // ncols)
     fig, axes = plt.subplots(rows_each * len(banks), ncols, squeeze=False, layout="constrained",

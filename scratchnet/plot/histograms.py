@@ -18,6 +18,10 @@ def plot_activation_histograms(rows, bins=30, value_range=(0, 1), title=None, dr
     """
     if not rows:
         raise ValueError("rows: expected at least one setting, got none")
+    for label, layers in rows.items():
+        if not len(layers) or any(np.size(activations) == 0 for activations in layers):
+            raise ValueError(f"rows[{label!r}]: expected a non-empty array of activations for each layer, got "
+                             f"sizes {[int(np.size(a)) for a in layers]}")
     ncols = max(len(layers) for layers in rows.values())
     fig, axes = plt.subplots(len(rows), ncols, figsize=(2.6 * ncols, 2.1 * len(rows)), layout="constrained",
                              squeeze=False, sharex=True)

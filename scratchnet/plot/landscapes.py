@@ -37,6 +37,8 @@ def _check_grid(alphas, betas, Z):
     if Z.shape != (len(betas), len(alphas)):
         raise ValueError(f"Z: expected shape (len(betas), len(alphas)) = ({len(betas)}, {len(alphas)}), "
                          f"got {Z.shape}")
+    if min(Z.shape) < 2:
+        raise ValueError(f"Z: expected a grid of at least 2 x 2 points to draw, got {Z.shape}")
     return Z
 
 
@@ -53,17 +55,23 @@ def draw_landscape_contour(ax, alphas, betas, Z, cmap="viridis", levels=30, colo
     if _wide_range(Z):
         level_values = np.geomspace(Z.min(), Z.max(), levels)
         fill = ax.contourf(A, B, Z, levels=level_values, cmap=cmap, norm=LogNorm())
-    else:
+    elif Z.max() > Z.min():
         level_values = np.linspace(Z.min(), Z.max(), levels)
         fill = ax.contourf(A, B, Z, levels=level_values, cmap=cmap)
-    ax.contour(A, B, Z, levels=level_values[::3], colors="white", linewidths=0.5, alpha=0.5)
+    else:  # a flat grid (zero directions, a plateau): one band, its value on the colour bar
+        value = float(Z.min())
+        spread = max(abs(value) * 1e-6, 1e-12)
+        level_values = np.array([value - spread, value + spread])
+        fill = ax.contourf(A, B, Z, levels=level_values, cmap=cmap)
+    if len(level_values) > 2:
+        ax.contour(A, B, Z, levels=level_values[::3], colors="white", linewidths=0.5, alpha=0.5)
     ax.set_xlim(alphas[0], alphas[-1])  # paths that leave the grid are clipped, not allowed to stretch it
     ax.set_ylim(betas[0], betas[-1])
     if colorbar:
         bar = ax.figure.colorbar(fill, ax=ax, shrink=0.85, format="%.3g",
                                  label=label + (" (log scale)" if _wide_range(Z) else ""))
         if not _wide_range(Z):
-            bar.set_ticks(np.linspace(float(Z.min()), float(Z.max()), 6))
+            bar.set_ticks(np.linspace(float(Z.min()), float(Z.max()), 6 if Z.max() > Z.min() else 1))
     return fill
 
 
@@ -138,7 +146,12 @@ def plot_landscape(alphas, betas, Z, path=None, path_heights=None, cmap="viridis
     ax_surface.set_ylabel(ylabel)
     ax_surface.view_init(elev=elev, azim=azim)
     if path is not None:
-        path = np.asarray(path)
+        path = np.asarray(path, dtype=float)
+        if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
+            raise ValueError(f"path: expected (a, b) points, shape (k, 2) with k >= 1, got {path.shape}")
+        if path_heights is not None and np.shape(path_heights) != (len(path),):
+            raise ValueError(f"path_heights: expected one height per point ({len(path)},), got "
+                             f"{np.shape(path_heights)}")
         ax_contour.plot(path[:, 0], path[:, 1], "-", color="white", lw=3.5, zorder=3)
         ax_contour.plot(path[:, 0], path[:, 1], "-o", color="#d62728", lw=1.8, ms=3, label=path_label, zorder=4)
         ax_contour.plot(*path[0], "o", ms=9, mfc="none", mec="white", mew=2.5, zorder=5, label="start")

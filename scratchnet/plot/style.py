@@ -63,3 +63,13 @@ def fit_on_screen(fig, max_pixels=(1500, 850)):
 def linestyle_for(name):
     """The line style of an optimizer's curves (solid unless it shares a look with another)."""
     return OPTIMIZER_LINESTYLES.get(name, "-")
+
+
+def check_paths(paths):
+    """``paths`` (label -> ``(steps + 1, 2)``) checked: at least one, each a non-empty array of points."""
+    if not paths:
+        raise ValueError("paths: expected at least one path, got none")
+    for label, path in paths.items():
+        path = np.asarray(path)
+        if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
+            raise ValueError(f"paths[{label!r}]: expected an array of shape (steps + 1, 2), got {path.shape}")

@@ -6,7 +6,7 @@ from matplotlib.ticker import MaxNLocator
 
 from scratchnet.objectives import get_objective
 from scratchnet.plot.notebook import builder
-from scratchnet.plot.style import SURFACE_MAP, color_for, contour_levels
+from scratchnet.plot.style import SURFACE_MAP, check_paths, color_for, contour_levels
 
 
 @builder
@@ -60,6 +60,7 @@ def plot_surface_paths(objective, paths, n=60, title=None, elev=40, azim=-65, xl
     otherwise they share one surface and the legend sits below it.
     """
     objective = get_objective(objective)  # a name ("bowl") or an Objective
+    check_paths(paths)
     X, Y, Z = objective.grid(n, xlim, ylim)
     lift = 0.01 * (np.nanmax(Z) - np.nanmin(Z))  # keeps the path above the surface it lies on
     groups = [{label: path} for label, path in paths.items()] if separate else [paths]
