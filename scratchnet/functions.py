@@ -76,10 +76,26 @@ def log_softmax(x):
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
 
 
+def one_sample_labels(t, num_classes, argument="t"):
+    """The label of one sample as a batch of one: a label ``()`` or ``(1,)``, or a one-hot row ``(C,)``."""
+    t = np.asarray(t)
+    if t.size == num_classes and t.ndim <= 1 and num_classes > 1:
+        return t.reshape(1, -1)
+    if t.size == 1:
+        return t.reshape(1)
+    raise ValueError(f"{argument}: expected one label, or a one-hot row of {num_classes}, for one sample; got shape "
+                     f"{t.shape}")
+
+
 def _labels_as_indices(t, num_classes, argument="t"):
     """Integer class indices from integer labels ``(N,)`` or one-hot rows ``(N, C)``."""
     t = np.asarray(t)
+    if t.dtype.kind not in "biuf":
+        raise ValueError(f"{argument}: expected integer class labels or one-hot rows of width {num_classes}, got "
+                         f"dtype {t.dtype}")
     if t.ndim >= 2 and t.shape[-1] == num_classes:
+        if 0 in t.shape:
+            raise ValueError(f"{argument}: expected at least one one-hot row, got shape {t.shape}")
         return np.argmax(t, axis=-1)
     if t.dtype.kind not in "iu":  # not an integer type
         if not np.all(np.mod(t, 1) == 0):
@@ -105,12 +121,13 @@ def cross_entropy_error(y, t):
     a large finite loss instead of ``inf``. (``SoftmaxWithLoss`` works from the
     scores instead, exactly, through :func:`softmax_cross_entropy`.)
     """
-    y = np.asarray(y)
-    t = np.asarray(t)
+    y, t = np.asarray(y), np.asarray(t)
+    if y.ndim not in (1, 2) or 0 in y.shape or y.dtype.kind not in "biuf":
+        raise ValueError(f"y: expected probabilities (C,) or (N, C), at least one sample and class, got "
+                         f"{y.dtype} of shape {y.shape}")
     if y.ndim == 1:
         # One sample: t is its label or its one-hot row.
-        t = t.reshape(1, -1) if t.size == y.size else t.reshape(1)
-        y = y.reshape(1, -1)
+        y, t = y.reshape(1, -1), one_sample_labels(t, y.size)
     labels = _labels_as_indices(t, y.shape[-1])
     if labels.shape != y.shape[:-1]:
         raise ValueError(
@@ -131,8 +148,9 @@ def softmax_cross_entropy(x, t, return_details=False):
     which is what ``SoftmaxWithLoss.backward`` needs.
     """
     x = np.asarray(x)
-    if x.ndim < 2 or x.shape[-2] == 0:
-        raise ValueError(f"x: expected scores (N, C) of at least one sample, got shape {x.shape}")
+    if x.ndim < 2 or 0 in x.shape[-2:] or x.dtype.kind not in "biuf":
+        raise ValueError(f"x: expected scores (N, C) of at least one sample and class, got {x.dtype} of shape "
+                         f"{x.shape}")
     labels = _labels_as_indices(t, x.shape[-1])
     if labels.shape != x.shape[-2:-1]:
         raise ValueError(

@@ -18,7 +18,14 @@ No layer modifies the array it is given.
 
 import numpy as np
 
-from scratchnet.functions import _labels_as_indices, log_softmax, mean_squared_error, sigmoid, softmax_cross_entropy
+from scratchnet.functions import (
+    _labels_as_indices,
+    log_softmax,
+    mean_squared_error,
+    one_sample_labels,
+    sigmoid,
+    softmax_cross_entropy,
+)
 
 
 class NonFiniteLossError(ValueError):
@@ -449,9 +456,11 @@ class SoftmaxWithLoss(LossLayer):
 
     def forward(self, x, t, train=False):
         x, t = np.asarray(x), np.asarray(t)
+        if x.ndim not in (1, 2):
+            raise ValueError(f"x: expected scores (C,) or (N, C), got shape {x.shape}")
         self.x_shape = x.shape
         if x.ndim == 1:  # one sample, as the book's cross_entropy_error allows: a batch of one
-            x, t = x.reshape(1, -1), t.reshape(1, -1) if t.size == x.size and t.size > 1 else t.reshape(1)
+            x, t = x.reshape(1, -1), one_sample_labels(t, x.size)
         loss, self.y, self.labels = softmax_cross_entropy(x, t, return_details=True)
         self.loss = self._check_finite(loss)
         return self.loss

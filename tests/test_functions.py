@@ -116,3 +116,43 @@ def test_squared_errors():
     stacked = np.stack([y, 2 * y])
     np.testing.assert_allclose(F.mean_squared_error(stacked, t),
                                [F.mean_squared_error(y, t), F.mean_squared_error(2 * y, t)])
+
+
+
+def hypothesis_shapes():
+    return st.lists(st.integers(0, 4), min_size=0, max_size=3).map(tuple)
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), x_shape=hypothesis_shapes(), t_shape=hypothesis_shapes(),
+       t_dtype=st.sampled_from([np.float64, np.float32, np.int64, np.bool_]),
+       which=st.sampled_from(["SoftmaxWithLoss.forward", "cross_entropy_error", "accuracy"]))
+def test_losses_and_accuracy_give_the_right_value_or_a_clear_error_for_any_shape(data, x_shape, t_shape, t_dtype,
+                                                                                 which):
+    from scratchnet.layers import SoftmaxWithLoss
+    from scratchnet.networks import TwoLayerNet
+
+    x = data.draw(arrays(np.float64, x_shape, elements=st.floats(-5, 5)))
+    t = data.draw(arrays(t_dtype, t_shape, elements=st.integers(0, 3) if t_dtype is np.int64 else None))
+    try:
+        with np.errstate(all="ignore"):
+            if which == "SoftmaxWithLoss.forward":
+                value = SoftmaxWithLoss().forward(x, t)
+            elif which == "cross_entropy_error":
+                y = np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True) if x.ndim and x.shape[-1] else x
+                value = F.cross_entropy_error(y, t)
+            else:
+                value = TwoLayerNet(4, 3, 4, seed=0).accuracy(x, t)
+    except ValueError as error:  # named: the argument, what was expected, what came
+        assert str(error).split(":")[0] in ("x", "t", "y"), str(error)
+        return
+    assert np.ndim(value) == 0 and np.isfinite(value)
+    if which != "accuracy":  # the right number: the mean over samples of -log softmax at the label
+        scores = np.atleast_2d(x)
+        one_hot = (t.size == x.size and x.size > 1) if x.ndim == 1 else t.ndim == 2
+        labels = np.argmax(t.reshape(len(scores), -1), axis=1) if one_hot else t.reshape(len(scores)).astype(int)
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        exact = np.mean(np.log(np.exp(shifted).sum(axis=1)) - shifted[np.arange(len(scores)), labels])
+        assert value == pytest.approx(exact, rel=1e-5, abs=1e-6)  # cross_entropy_error adds the book's 1e-7
+    else:
+        assert 0 <= value <= 1
+

@@ -89,10 +89,10 @@ class LayerNet:
         ``batch_size`` rows at a time (default :attr:`accuracy_batch_size`), which keeps the
         memory of a convolutional network's activations small; the result is the same.
         """
-        if len(x) == 0:
-            raise ValueError("x: expected at least one sample, got an empty batch")
-        if len(t) != len(x):
-            raise ValueError(f"t: expected {len(x)} labels, one per row of x, got {len(t)} (shape {np.shape(t)})")
+        if np.ndim(x) == 0 or len(x) == 0:
+            raise ValueError(f"x: expected at least one sample, got an array of shape {np.shape(x)}")
+        if np.ndim(t) == 0 or len(t) != len(x):
+            raise ValueError(f"t: expected {len(x)} labels, one per row of x, got shape {np.shape(t)}")
         batch_size = batch_size or self.accuracy_batch_size or len(x)
         correct = 0
         for start in range(0, len(x), batch_size):
