@@ -37,8 +37,8 @@ def whole(value, name, minimum):
 
 def _check_images(x, channels=None, what="x"):
     x = np.asarray(x)
-    if x.ndim != 4:
-        raise ValueError(f"{what}: expected images (N, C, H, W), got shape {x.shape}")
+    if x.ndim != 4 or 0 in x.shape:
+        raise ValueError(f"{what}: expected images (N, C, H, W), at least one, got shape {x.shape}")
     if channels is not None and x.shape[1] != channels:
         raise ValueError(f"{what}: expected {channels} channels to match the filters, got {x.shape[1]} "
                          f"(shape {x.shape})")

@@ -97,7 +97,7 @@ def test_pooling_backward_routes_to_the_maximum():
     (lambda: Convolution(np.ones((2, 1, 3)), np.zeros(2)), r"W: expected filters \(FN, C, FH, FW\)"),
     (lambda: Convolution(np.ones((2, 1, 3, 3)), np.zeros(3)), r"b: expected shape \(2,\)"),
     (lambda: Convolution(np.ones((2, 1, 3, 3)), np.zeros(2)).forward(np.ones((4, 9))),
-     r"x: expected images \(N, C, H, W\), got shape \(4, 9\)"),
+     r"x: expected images \(N, C, H, W\), at least one, got shape \(4, 9\)"),
     (lambda: conv_output_size(5, 3, stride=0), "expected stride >= 1"),
     (lambda: SimpleConvNet(conv_param={"filters": 3}), r"conv_param: expected filter_num.*\['filters'\]"),
     (lambda: SimpleConvNet(input_dim=(1, 3, 3)), r"input_dim \(height\): a window of 5 does not fit in 3"),

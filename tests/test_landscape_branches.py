@@ -312,3 +312,22 @@ def test_a_training_mode_grid_of_a_network_with_dropout_equals_the_naive_grid():
     naive = loss_grid_naive(network, x, t, center, d1, d2, grid, grid, train=True)
     np.testing.assert_allclose(loss_grid(network, x, t, center, d1, d2, grid, grid, train=True), naive, rtol=1e-10)
     assert not np.allclose(naive, loss_grid_naive(network, x, t, center, d1, d2, grid, grid))  # the masks count
+
+
+def test_empty_or_broken_inputs_to_the_landscape_are_clear_errors():
+    from scratchnet.conv import Convolution
+    from scratchnet.landscape import pca_directions, project
+
+    network = MultiLayerNet(6, [5], 3, seed=0)
+    center = params_to_vector(network.params)
+    d1, d2 = random_direction(network, 1), random_direction(network, 2)
+    with pytest.raises(ValueError, match=r"x, t: expected at least one sample .* got shapes \(0, 6\) and \(0,\)"):
+        loss_grid(network, X[:0], LABELS[:0], center, d1, d2, [0.0, 1.0], [0.0, 1.0])
+    with pytest.raises(ValueError, match=r"d1, d2, center: expected vectors of length 5 .* got \(4,\)"):
+        project(np.ones((3, 5)), np.zeros(5), np.ones(4), np.ones(5))
+    with pytest.raises(ValueError, match=r"trajectory\[1\]: expected finite parameters"):
+        pca_directions(np.array([[1.0, 2.0], [np.nan, 1.0], [3.0, 4.0]]))
+    with pytest.raises(ValueError, match=r"at least 2 parameters to span a plane, got 1"):
+        pca_directions(np.array([[1.0], [2.0], [3.0]]))
+    with pytest.raises(ValueError, match=r"x: expected images \(N, C, H, W\), at least one, got shape \(0, 1, 5, 5\)"):
+        Convolution(np.ones((2, 1, 3, 3)), np.zeros(2)).forward(np.ones((0, 1, 5, 5)))

@@ -155,6 +155,11 @@ def pca_directions(trajectory, seed=0):
     """
     trajectory, _ = trajectory_array(trajectory)
     points, size = trajectory.shape
+    finite = np.isfinite(trajectory).all(axis=1)
+    if not finite.all():
+        raise ValueError(f"trajectory[{int(np.argmin(finite))}]: expected finite parameters, got NaN or infinity")
+    if size < 2:
+        raise ValueError(f"trajectory: expected points of at least 2 parameters to span a plane, got {size}")
     mean = trajectory.mean(axis=0)
     blocks = column_blocks(points, size)
     gram = np.zeros((points, points))
@@ -213,7 +218,13 @@ def project(trajectory, center, d1, d2):
         trajectory = [spec.vector(params, f"trajectory[{step}]") for step, params in enumerate(trajectory)]
         center = as_vector(center, spec, "center")
     trajectory, center = np.atleast_2d(np.asarray(trajectory, dtype=float)), np.asarray(center, dtype=float)
-    basis = np.stack([np.asarray(d1, dtype=float), np.asarray(d2, dtype=float)], axis=1)
+    d1, d2 = np.asarray(d1, dtype=float), np.asarray(d2, dtype=float)
+    if not d1.shape == d2.shape == center.shape == (trajectory.shape[1],):
+        raise ValueError(
+            f"d1, d2, center: expected vectors of length {trajectory.shape[1]} like the trajectory's rows, "
+            f"got {np.shape(d1)}, {np.shape(d2)} and {np.shape(center)}"
+        )
+    basis = np.stack([d1, d2], axis=1)
     if basis.shape[0] != trajectory.shape[1] or np.shape(center) != (trajectory.shape[1],):
         raise ValueError(
             f"d1, d2, center: expected vectors of length {trajectory.shape[1]} like the trajectory's rows, "

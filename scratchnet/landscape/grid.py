@@ -244,6 +244,9 @@ def loss_grid(model, *args, accuracy=False, executor=None, threads=None, cache=N
                                                   params)
     alphas, betas = _check_coordinates(rest["alphas"], "alphas"), _check_coordinates(rest["betas"], "betas")
     vectors = [rest["center"], rest["d1"], rest["d2"]]
+    if network is not None and (np.ndim(x) == 0 or len(x) == 0 or np.ndim(t) == 0 or len(t) != len(x)):
+        raise ValueError(f"x, t: expected at least one sample and one label per sample, got shapes {np.shape(x)} "
+                         f"and {np.shape(t)}")
     if loss_fn is not None and accuracy:
         raise ValueError("accuracy: a loss function gives only the loss; use a network (from_params) for accuracy")
     if loss_fn is not None and np.dtype(dtype) != np.float64:
