@@ -36,9 +36,9 @@ def batch_rows(x, width, expects):
     """A batch ``x`` as ``(N, width)`` rows, the book's ``x.reshape(N, -1)``: images ``(N, C, H, W)`` and samples of
     shape ``(N, 1, width)`` or ``(N, 1, 1, width)`` alike. ``expects`` starts the error message."""
     x = np.asarray(x)
-    if x.ndim >= 2 and int(np.prod(x.shape[1:])) == width:
+    if x.ndim >= 2 and len(x) and int(np.prod(x.shape[1:])) == width:
         return x.reshape(x.shape[0], width)
-    raise ValueError(f"x: {expects}, got {x.shape}")
+    raise ValueError(f"x: {expects}, at least one sample, got {x.shape}")
 
 
 def kept(layer, value):

@@ -323,3 +323,25 @@ def test_a_bad_mirror_is_given_up_on_and_the_next_one_tried(kind, words, tmp_pat
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_load_mnist_refuses_labels_other_than_digits_an_int_dtype_and_a_file_for_a_folder(tmp_path):
+    folder = write_mnist_folder(tmp_path / "data")
+    write_idx(folder / "t10k-labels-idx1-ubyte.gz", np.array([3, 12, 0, 1], dtype=np.uint8))
+    for one_hot in (False, True):  # both: without one_hot_label a 12 loaded silently
+        with pytest.raises(ValueError, match=r"test labels from 0 to 12; MNIST's are the digits 0 to 9"):
+            load_mnist(path=folder, one_hot_label=one_hot)
+    with pytest.raises(ValueError, match=r"dtype: expected a floating-point type .* got int64"):
+        load_mnist(dtype=int)
+    (tmp_path / "a_file").write_text("x")
+    with pytest.raises(DataNotFoundError, match=r"which is a file, not a folder"):
+        load_mnist(path=tmp_path / "a_file")
+
+
+def test_writing_a_vector_into_integer_arrays_is_refused():
+    from scratchnet.landscape import vector_to_params
+
+    params = {"W": np.zeros((2, 2), dtype=int)}
+    with pytest.raises(ValueError, match=r"params\['W'\]: expected a floating-point array to write into, got int"):
+        vector_to_params(np.full(4, 0.5), params)
+    assert not params["W"].any()

@@ -239,6 +239,9 @@ def load_mnist(normalize=True, flatten=True, one_hot_label=False, path=None, dow
       loads the embedded 4000/1000 subset, or with ``download=True`` full MNIST from
       the cache folder (:func:`default_cache_folder`), fetching it first if needed.
     """
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise ValueError(f"dtype: expected a floating-point type for the pixels (float64, float32), got {dtype}")
     if download:
         folder = download_files(path)
     elif path is None:
@@ -246,10 +249,10 @@ def load_mnist(normalize=True, flatten=True, one_hot_label=False, path=None, dow
     else:
         folder = Path(path)
         if not folder.is_dir():
+            what = "is a file, not a folder" if folder.exists() else "does not exist"
             raise DataNotFoundError(
-                f"path: expected a folder holding the four MNIST IDX files, got {folder}, which does "
-                f"not exist. Use download=True to fetch full MNIST, or leave path=None for the "
-                f"embedded subset"
+                f"path: expected a folder holding the four MNIST IDX files, got {folder}, which {what}. "
+                f"Use download=True to fetch full MNIST, or leave path=None for the embedded subset"
             )
     arrays = {key: read_idx(_find(folder, stem), MNIST_MAGIC[key.split("_")[1]]) for key, stem in FILES.items()}
     result = []
@@ -268,5 +271,8 @@ def load_mnist(normalize=True, flatten=True, one_hot_label=False, path=None, dow
         x = images.astype(dtype) / 255.0 if normalize else images
         x = x.reshape(len(x), -1) if flatten else x.reshape(len(x), 1, *images.shape[1:])
         t = labels.astype(np.int64)
+        if t.size and (t.min() < 0 or t.max() > 9):
+            raise ValueError(f"path: {folder} has {part} labels from {t.min()} to {t.max()}; MNIST's are the digits "
+                             f"0 to 9")
         result.append((x, _one_hot(t, dtype=dtype) if one_hot_label else t))
     return tuple(result)

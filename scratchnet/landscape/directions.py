@@ -28,6 +28,10 @@ def vector_to_params(vector, params):
         raise ValueError(
             f"vector: expected shape ({sum(sizes)},) to match the {len(sizes)} parameter arrays, got {vector.shape}"
         )
+    for key, array in params.items():  # an integer array would truncate what is written into it
+        if np.asarray(array).dtype.kind != "f":
+            raise ValueError(f"params[{key!r}]: expected a floating-point array to write into, got "
+                             f"{np.asarray(array).dtype}")
     offset = 0
     for array, size in zip(params.values(), sizes, strict=True):
         array[...] = vector[offset:offset + size].reshape(array.shape)
