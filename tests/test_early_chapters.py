@@ -46,9 +46,12 @@ def test_chapter_4_prints_the_books_derivatives_and_simplenet_gradient(tmp_path,
     _, out = run_chapter("ch04_gradient_1d", tmp_path, capsys)
     assert "numerical derivative at x = 5: 0.1999999999990898" in out
     assert "numerical derivative at x = 10: 0.2999999999986347" in out
-    # The book's code on the printed W gives these (its text's dW came from an unprinted W).
+    # The book's code (cross_entropy_error with its 1e-7) on the printed W gives these:
     assert "loss 0.9280682857864075" in out
     assert "[[ 0.21924757  0.14356243 -0.36281   ]\n [ 0.32887136  0.21534364 -0.544215  ]]" in out
+    # and the exact loss gives every digit the book prints in section 4.4.2:
+    assert ("exact loss (the book's printed digits) =\n[[ 0.21924763  0.14356247 -0.36281009]\n"
+            " [ 0.32887144  0.2153437  -0.54421514]]") in out
 
 
 def test_chapter_2_prints_every_truth_table(tmp_path, capsys):
@@ -95,9 +98,9 @@ def test_plot_gates_lines_and_point_colors():
 
 def test_chapter_5_graph_prints_the_books_apples_and_oranges(tmp_path, capsys):
     written, out = run_chapter("ch05_computational_graph", tmp_path, capsys)
-    assert "apples: price 220.00000000000003; dApple 2.2, dApple_num 110.00000000000001, dTax 200" in out
-    assert ("apples and oranges: price 715.0000000000001; dApple_num 110.00000000000001, dApple 2.2, "
-            "dOrange 3.3000000000000003, dOrange_num 165.0, dTax 650") in out
+    assert "apples: price: 220, dApple: 2.2, dApple_num: 110, dTax: 200 (as floats: price 220.00000000000003" in out
+    assert ("apples and oranges: price: 715, dApple: 2.2, dApple_num: 110, dOrange: 3.3000000000000003, "
+            "dOrange_num: 165, dTax: 650 (as floats: price 715.0000000000001") in out  # the book's buy_apple_orange.py
     assert [p.name for p in written] == ["ch05_graph_apple.png", "ch05_graph_apple_orange.png"]
 
 
