@@ -16,6 +16,7 @@ import numpy as np
 from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.landscape import loss_grid, loss_points, pca_directions, project
+from scratchnet.landscape.directions import off_plane_distances
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import SGD
 from scratchnet.plot import animate_landscape_descent, interactive, plot_landscape, plot_training_curves
@@ -47,8 +48,8 @@ def main(argv=None):
     d1, d2, explained = pca_directions(trajectory)
     center = trajectory[-1]
     coordinates = project(trajectory, center, d1, d2)
-    off_plane = np.linalg.norm(trajectory - center - coordinates @ np.stack([d1, d2]), axis=1)
-    path_length = np.linalg.norm(np.diff(trajectory, axis=0), axis=1).sum()
+    off_plane = off_plane_distances(trajectory, center, d1, d2, coordinates)  # without copying the trajectory
+    path_length = sum(np.linalg.norm(trajectory[i + 1] - trajectory[i]) for i in range(len(trajectory) - 1))
     run.log(f"  PCA: {explained[0]:.1%} and {explained[1]:.1%} of the variance; points lie at most "
             f"{off_plane.max():.3f} off the plane (path length {path_length:.2f})")
     alphas, betas = padded(coordinates[:, 0], size), padded(coordinates[:, 1], size)

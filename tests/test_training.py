@@ -190,5 +190,5 @@ def test_empty_data_is_a_clear_error():
         Trainer(net, SGD(0.1), x[:0], t[:0], x, t, epochs=1, verbose=False)
     with pytest.raises(ValueError, match=r"evaluate_sample_num_per_epoch: expected None or a whole number >= 1, got 0"):
         Trainer(net, SGD(0.1), x, t, x, t, epochs=1, verbose=False, evaluate_sample_num_per_epoch=0)
-    with pytest.raises(ValueError, match=r"x: expected scores \(N, C\) of at least one sample, got shape \(0, 3\)"):
+    with pytest.raises(ValueError, match=r"x: Affine expects .* at least one sample, got \(0, 4\)"):
         net.loss(x[:0], t[:0])
