@@ -345,3 +345,12 @@ def test_writing_a_vector_into_integer_arrays_is_refused():
     with pytest.raises(ValueError, match=r"params\['W'\]: expected a floating-point array to write into, got int"):
         vector_to_params(np.full(4, 0.5), params)
     assert not params["W"].any()
+
+
+def test_a_header_whose_sizes_overflow_is_rejected_as_too_large(tmp_path):
+    import struct
+
+    path = tmp_path / "forged-idx3-ubyte"
+    path.write_bytes(bytes([0, 0, 8, 3]) + struct.pack(">III", 2**31, 2**31, 4) + b"\x00" * 16)
+    with pytest.raises(ValueError, match=r"needs 18446744073709551616 bytes of data, got 16"):
+        read_idx(path)

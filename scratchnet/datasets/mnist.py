@@ -13,6 +13,7 @@ The IDX format: two zero bytes, a type code, the number of dimensions ``d``; the
 import gzip
 import hashlib
 import http.client
+import math
 import os
 import sys
 import time
@@ -110,7 +111,7 @@ def read_idx(path, expected_magic=None):
     if len(raw) < header:
         raise ValueError(f"path: {path} is truncated: its header promises {ndim} sizes but the file ends first")
     shape = tuple(int(n) for n in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
-    expected = int(np.prod(shape)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize  # Python ints: a forged header cannot wrap around
     if len(raw) - header != expected:
         raise ValueError(
             f"path: {path} is {'truncated' if len(raw) - header < expected else 'longer than its header says'}: "
