@@ -8,9 +8,15 @@ import sys
 
 
 def in_notebook():
-    """Whether this runs in a Jupyter kernel (where a progress bar should render in the cell)."""
-    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
-    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+    """Whether this runs in a notebook kernel (where a progress bar should render in the cell).
+
+    Told by what the shell can do, not by its class's name: Jupyter's shell and Colab's (a subclass
+    with another name) both belong to a kernel that displays rich output; a terminal IPython does not.
+    """
+    module = sys.modules.get("IPython")
+    shell = module.get_ipython() if module is not None and hasattr(module, "get_ipython") else None
+    return shell is not None and getattr(shell, "kernel", None) is not None \
+        and getattr(shell, "display_pub", None) is not None
 
 
 def _notebook_bar(**options):
