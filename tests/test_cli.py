@@ -117,3 +117,21 @@ def test_show_without_a_display_says_where_the_files_are(tmp_path, capsys):
     run.finish()
     out = capsys.readouterr().out
     assert "--show: no display here" in out and str(tmp_path) in out
+
+
+def test_a_chapter_never_switches_the_backend_of_a_running_ipython_session(monkeypatch, tmp_path):
+    import types
+
+    import matplotlib
+
+    terminal = type("TerminalInteractiveShell", (), {"kernel": None, "display_pub": None})
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: terminal()))
+    matplotlib.use("svg")
+    try:
+        ChapterRun("demo", CHAPTERS / "ch99.py", ["--out", str(tmp_path)])
+        assert matplotlib.get_backend() == "svg"  # the session's choice stands
+        monkeypatch.delitem(sys.modules, "IPython")
+        ChapterRun("demo", CHAPTERS / "ch99.py", ["--out", str(tmp_path)])
+        assert matplotlib.get_backend().lower() == "agg"  # a plain script renders headless
+    finally:
+        matplotlib.use("Agg")
