@@ -29,10 +29,10 @@ class ParamsSpec:
         self.sizes = tuple(math.prod(shape) for shape in self.shapes)
         self.size = sum(self.sizes)
 
-    def vector(self, params, argument="params"):
-        """``params`` (a dict with exactly these keys and shapes) as one float64 vector of length P."""
+    def vector(self, params, argument="params", out=None):
+        """``params`` (a dict with exactly these keys and shapes) as one float64 vector of length P (into ``out``)."""
         self.check(params, argument)
-        return np.concatenate([np.asarray(params[key], dtype=float).ravel() for key in self.keys])
+        return np.concatenate([np.asarray(params[key], dtype=float).ravel() for key in self.keys], out=out)
 
     def check(self, params, argument="params"):
         """Raise a ``ValueError`` naming the key unless ``params`` has these keys and shapes."""
@@ -110,14 +110,19 @@ def trajectory_array(trajectory, spec=None):
                          f"got {len(trajectory)} params dicts")
     if spec is None:
         spec = ParamsSpec(trajectory[0], "trajectory[0]")
-    rows = []
+    rows = None  # filled in place, row by row: the caller's dicts and this array, never a third copy
     for step, params in enumerate(trajectory):
         try:
-            rows.append(spec.vector(params, f"trajectory[{step}]"))
+            if rows is None:
+                first = spec.vector(params, f"trajectory[{step}]")
+                rows = np.empty((len(trajectory), first.size))
+                rows[0] = first
+            else:
+                spec.vector(params, f"trajectory[{step}]", out=rows[step])
         except ValueError as error:
             raise ValueError(f"{error} (the keys and shapes must stay those of trajectory[0] at every step)") \
                 from None
-    return np.stack(rows), spec
+    return rows, spec
 
 
 class LossFunctionError(ValueError):

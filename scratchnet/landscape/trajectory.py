@@ -62,11 +62,11 @@ def _network_trajectory(network, trajectory):
         return array
     convert = getattr(network, "import_params", None)
     own = ParamsSpec(network.params, "network.params")
-    rows = []
+    rows = np.empty((len(trajectory), own.size))  # filled in place: no list of vectors beside the array
     for step, params in enumerate(trajectory):
         where = f"trajectory[{step}]"
-        rows.append(own.vector(convert(params, where), where) if convert else own.vector(params, where))
-    return trajectory_array(np.stack(rows))[0]
+        own.vector(convert(params, where) if convert else params, where, out=rows[step])
+    return trajectory_array(rows)[0]
 
 
 def trajectory_landscape(loss, trajectory, resolution=41, margin=0.3, executor=None, cache=None, progress=True,
