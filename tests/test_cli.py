@@ -125,8 +125,8 @@ def test_a_chapter_never_switches_the_backend_of_a_running_ipython_session(monke
     import matplotlib
 
     terminal = type("TerminalInteractiveShell", (), {"kernel": None, "display_pub": None})
+    matplotlib.use("svg")  # before the stand-in session: pyplot talks to a real IPython when it switches
     monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: terminal()))
-    matplotlib.use("svg")
     try:
         ChapterRun("demo", CHAPTERS / "ch99.py", ["--out", str(tmp_path)])
         assert matplotlib.get_backend() == "svg"  # the session's choice stands
@@ -134,4 +134,5 @@ def test_a_chapter_never_switches_the_backend_of_a_running_ipython_session(monke
         ChapterRun("demo", CHAPTERS / "ch99.py", ["--out", str(tmp_path)])
         assert matplotlib.get_backend().lower() == "agg"  # a plain script renders headless
     finally:
+        monkeypatch.undo()
         matplotlib.use("Agg")
