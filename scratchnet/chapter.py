@@ -19,6 +19,15 @@ from pathlib import Path
 
 from scratchnet.progress import in_notebook
 
+PACKAGE = Path(__file__).resolve().parent
+
+
+def project_of(chapters_folder):
+    """The folder whose ``figures/`` the chapters in ``chapters_folder`` write to: the checkout they belong to, or,
+    for the chapters installed inside the package (a ``pip install``), the working folder, never the installation."""
+    folder = Path(chapters_folder).resolve()
+    return Path.cwd() if folder == PACKAGE / "chapters" or PACKAGE in folder.parents else folder.parent
+
 
 def output_folder(project, out=None, quick=False):
     """A chapter writes to ``out`` if given, else ``build/quick-figures/`` (quick) or ``figures/`` of ``project``."""
@@ -46,7 +55,7 @@ class ChapterRun:
         summary = (doc or "").strip().splitlines()[0] if doc else ""
         # A script passes its __file__; a notebook has none, and runs in the chapters folder itself.
         script = Path(script) if script else Path.cwd() / "notebook.py"
-        project = script.resolve().parent.parent
+        project = project_of(script.resolve().parent)
         parser = argparse.ArgumentParser(prog=Path(script).name, description=summary)
         parser.add_argument("--quick", action="store_true",
                             help="small, fast settings; written to build/quick-figures/ unless --out is given")

@@ -13,7 +13,12 @@ import sys
 import time
 from pathlib import Path
 
-from scratchnet.chapter import ChapterRun, output_folder, writable_folder_problem  # noqa: F401 - ChapterRun: old home
+from scratchnet.chapter import (  # noqa: F401 - ChapterRun: its old home
+    ChapterRun,
+    output_folder,
+    project_of,
+    writable_folder_problem,
+)
 from scratchnet.uptodate import ChapterRecord, chapter_fingerprint, library_fingerprint, sweep_parts
 
 DESCRIPTION = """scratchnet: the chapters of "Deep Learning from Scratch" as scripts that draw its figures.
@@ -41,7 +46,8 @@ def find_chapters(folder=None):
             raise FileNotFoundError(f"chapters: expected a folder of chapter scripts (ch*.py), got {folder}")
         return Path(folder)
     candidates = [os.environ.get("SCRATCHNET_CHAPTERS"), Path.cwd() / "chapters",
-                  Path(__file__).resolve().parent.parent / "chapters"]
+                  Path(__file__).resolve().parent.parent / "chapters",  # a checkout
+                  Path(__file__).resolve().parent / "chapters"]  # installed with the package (scratchnet.chapters)
     for candidate in candidates:
         if candidate and any(Path(candidate).glob("ch*.py")):
             return Path(candidate)
@@ -114,7 +120,7 @@ def command_figures(args):
             print(f"scratchnet figures: error: --out {args.out}: {problem}", file=sys.stderr)
             return 2
     written, failures, skipped, start = [], [], 0, time.perf_counter()
-    out_folder = output_folder(folder.parent, args.out, args.quick)
+    out_folder = output_folder(project_of(folder), args.out, args.quick)
     for path in sweep_parts(out_folder) if out_folder.is_dir() else []:
         print(f"removed {path}, a partial file a killed run left", flush=True)
     record, library = ChapterRecord(out_folder), library_fingerprint()
@@ -154,6 +160,14 @@ def command_figures(args):
 
 
 def command_run(args):
+    chapter_args = list(args.chapter_args)
+    if "--chapters" in chapter_args:  # `run NAME --chapters DIR`: the folder is ours, not the chapter's option
+        at = chapter_args.index("--chapters")
+        if at + 1 >= len(chapter_args):
+            raise FileNotFoundError("--chapters: expected a folder after it")
+        args.chapters = Path(chapter_args[at + 1])
+        del chapter_args[at:at + 2]
+    args.chapter_args = chapter_args
     folder = find_chapters(args.chapters)
     matches = [s for s in chapter_scripts(folder) if s.stem == args.name or s.name == args.name]
     if not matches:
@@ -183,7 +197,8 @@ def main(argv=None):
     parser.add_argument("--version", action="version", version=f"scratchnet {version()}")
     parser.add_argument("--chapters", type=Path, help="folder of chapter scripts (default: ./chapters)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="{list,run,figures,exercises}")
-    commands.add_parser("list", help="list the chapter scripts").set_defaults(handler=command_list)
+    listing = commands.add_parser("list", help="list the chapter scripts")
+    listing.set_defaults(handler=command_list)
     run = commands.add_parser("run", help="run one chapter script")
     run.add_argument("name", help="chapter name, e.g. ch05_train_neuralnet")
     run.add_argument("chapter_args", nargs=argparse.REMAINDER, help="options for the chapter (--quick, --show, --out)")
@@ -195,6 +210,8 @@ def main(argv=None):
     figures.add_argument("--no-cache", action="store_true", help="recompute loss grids instead of loading them")
     figures.add_argument("--only", nargs="+", metavar="TEXT", help="only chapters whose name contains TEXT")
     figures.set_defaults(handler=command_figures)
+    for command in (listing, figures):  # also after the subcommand (`run` takes it among the chapter's options)
+        command.add_argument("--chapters", type=Path, default=argparse.SUPPRESS, help="folder of chapter scripts")
     from scratchnet.exercises.cli import add_subcommand
 
     add_subcommand(commands)

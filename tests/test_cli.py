@@ -136,3 +136,38 @@ def test_a_chapter_never_switches_the_backend_of_a_running_ipython_session(monke
     finally:
         monkeypatch.undo()
         matplotlib.use("Agg")
+
+
+def test_the_package_carries_its_chapters_and_every_subpackage():
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    listed = set(config["options"]["packages"].split())
+    found = {".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "scratchnet").rglob("__init__.py")}
+    assert found <= listed, f"subpackages left out of the wheel: {sorted(found - listed)}"
+    assert "scratchnet.chapters" in listed and "scratchnet.chapters = chapters" in config["options"]["package_dir"]
+
+
+def test_installed_chapters_list_run_and_write_into_the_working_folder(tmp_path):
+    """The layout of `pip install scratchnet` (chapters inside the package), run from an empty folder."""
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "scratchnet", site / "scratchnet", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(CHAPTERS, site / "scratchnet" / "chapters", ignore=shutil.ignore_patterns("__pycache__"))
+    work = tmp_path / "empty"
+    work.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site), "MPLBACKEND": "Agg"}
+    env.pop("SCRATCHNET_CHAPTERS", None)
+
+    def scratchnet(*words):
+        return subprocess.run([sys.executable, "-m", "scratchnet.cli", *words], cwd=work, env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    found = scratchnet("list")
+    assert found.returncode == 0 and "ch01_matplotlib" in found.stdout, found.stderr
+    ran = scratchnet("run", "ch01_matplotlib", "--quick")
+    assert ran.returncode == 0, ran.stderr
+    assert (work / "build" / "quick-figures" / "ch01_sin_cos.png").is_file()
+    assert not list(site.rglob("*.png"))  # nothing written into the installation
