@@ -151,6 +151,8 @@ def softmax_cross_entropy(x, t, return_details=False):
     if x.ndim < 2 or 0 in x.shape[-2:] or x.dtype.kind not in "biuf":
         raise ValueError(f"x: expected scores (N, C) of at least one sample and class, got {x.dtype} of shape "
                          f"{x.shape}")
+    if x.dtype.kind != "f":  # integer or boolean scores: numbers all the same
+        x = x.astype(float)
     labels = _labels_as_indices(t, x.shape[-1])
     if labels.shape != x.shape[-2:-1]:
         raise ValueError(

@@ -74,7 +74,7 @@ class ChapterRecord:
         self.warn = warn or (lambda text: print(text, file=sys.stderr))
         self.entries = self._read()
 
-    def _read(self):
+    def _read(self, quiet=False):
         try:
             text = self.path.read_text(encoding="utf-8")
         except OSError:
@@ -84,8 +84,9 @@ class ChapterRecord:
         except ValueError:
             entries = None
         if not isinstance(entries, dict) or not all(_valid(entry) for entry in entries.values()):
-            self.warn(f"note: {self.path} is not a record this version wrote; every chapter runs, and a new record "
-                      f"is started")
+            if not quiet:
+                self.warn(f"note: {self.path} is not a record this version wrote; every chapter runs, and a new "
+                          f"record is started")
             return {}
         return entries
 
@@ -97,7 +98,7 @@ class ChapterRecord:
             if fcntl is not None:
                 fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                self.entries = self._read()
+                self.entries = self._read(quiet=True)  # said once, when the run began
                 yield self.entries
                 write_bytes_atomic(self.path, json.dumps(self.entries, indent=1, sort_keys=True).encode())
             finally:
@@ -107,8 +108,8 @@ class ChapterRecord:
     def up_to_date(self, name, fingerprint):
         """The entry of ``name`` if its fingerprint is ``fingerprint`` and its files are unchanged, else ``None``."""
         entry = self.entries.get(name)
-        if not entry or entry.get("fingerprint") != fingerprint:
-            return None
+        if not entry or entry.get("fingerprint") != fingerprint or not entry.get("files"):
+            return None  # every chapter writes a file: an entry without one is not a run of it
         for path, digest in entry.get("files", {}).items():
             if not self._inside(path) or not Path(path).is_file() or _hash_file(path) != digest:
                 return None
@@ -124,6 +125,11 @@ class ChapterRecord:
 
     def remember(self, name, fingerprint, paths, output):
         """Record a successful run of ``name`` and write the record (atomically, merged with other runs')."""
+        paths = list(paths)
+        for page in [p for p in paths if Path(p).suffix == ".html"][:1]:  # the script the pages load is theirs too
+            script = Path(page).parent / "plotly.min.js"
+            if script.is_file():
+                paths.append(script)
         entry = {"fingerprint": fingerprint, "files": {str(p): _hash_file(p) for p in paths}, "output": output}
         with self._locked() as entries:
             entries[name] = entry

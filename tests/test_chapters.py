@@ -259,7 +259,17 @@ def test_the_chapter_record_merges_runs_and_refuses_what_it_did_not_write(tmp_pa
     assert ChapterRecord(tmp_path).up_to_date("ch03", "f3") is None  # a file outside the folder: runs again
     forged["ch03"]["files"] = {}
     (tmp_path / ".cache" / "chapters.json").write_text(json.dumps(forged))
+    assert ChapterRecord(tmp_path).up_to_date("ch03", "f3") is None  # no file: not a run of a chapter
+    forged["ch03"]["files"] = {str(figure): __import__("hashlib").sha256(b"png").hexdigest()}
+    (tmp_path / ".cache" / "chapters.json").write_text(json.dumps(forged))
     assert ChapterRecord(tmp_path).up_to_date("ch03", "f3")["output"] == "hidden text\n"  # no control codes
+    page, script = tmp_path / "p.html", tmp_path / "plotly.min.js"
+    page.write_text("<html>")
+    script.write_text("// plotly")
+    ChapterRecord(tmp_path).remember("ch04", "f4", [page], "")
+    assert ChapterRecord(tmp_path).up_to_date("ch04", "f4")
+    script.write_text("")  # emptied: the pages would be blank, so the chapter runs again
+    assert ChapterRecord(tmp_path).up_to_date("ch04", "f4") is None
     old, fresh = tmp_path / ".grid.abc123.part.npz", tmp_path / ".cache" / ".g.def.part.png"
     old.write_bytes(b"x")
     fresh.write_bytes(b"y")

@@ -277,6 +277,8 @@ def test_softmax_with_loss_takes_one_sample():
         np.testing.assert_allclose(dx, batch.backward()[0], rtol=1e-14)
     with pytest.raises(RuntimeError, match="call forward"):
         SoftmaxWithLoss().backward()
+    assert SoftmaxWithLoss().forward(np.array([True, False, True]), 0) == pytest.approx(
+        SoftmaxWithLoss().forward(np.array([1.0, 0.0, 1.0]), 0), rel=1e-15)  # boolean scores are numbers too
 
 
 def _fresh_layers():

@@ -59,7 +59,8 @@ def readme():
              "- `FAILED`: with a gradient-check table and a diagnosis of what kind of wrong, or one line: an "
              "exception and its line, a syntax error, \"ran over 30 s\" (an endless loop, with the line it was "
              "on), \"used more than 4 GB of memory\", \"called sys.exit\", \"exited the process\", \"tried to "
-             "start a process\", \"left a thread running\", \"crashed (signal N)\".", "",
+             "start a process\", \"left a thread running\", \"crashed (signal N)\". The limits keep a check from "
+             "hanging or lying; they are not a sandbox: your files run with your rights, as any script does.", "",
              "| # | file | book section | what |", "| --- | --- | --- | --- |"]
     for number, exercise in enumerate(EXERCISES, 1):
         lines.append(f"| {number} | `{exercise.name}.py` | {exercise.section} | `{exercise.symbol}` |")

@@ -316,7 +316,7 @@ def _load_cached(path, key, shape, accuracy):
     if not os.path.isfile(path):
         return None
     try:
-        with np.load(path, allow_pickle=False) as stored:
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as stored:  # closed even if damaged
             if str(stored["key"]) != key:
                 return None  # another grid's cache: computed again, and replaced
             Z = np.asarray(stored["Z"])
