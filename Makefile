@@ -29,8 +29,13 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n auto
 
+$(VENV)/.installed-bench: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[interactive,cluster]"
+	touch $@ $(VENV)/.installed
+
 # Every benchmark runs and reports, even after one misses its target; the target fails at the end.
-bench: $(VENV)/.installed
+# (bench_landscape compares a Dask cluster with threads: the cluster extra is installed for it.)
+bench: $(VENV)/.installed-bench
 	@missed=""; \
 	for script in benchmarks/bench_*.py; do \
 		echo "== $$script"; \

@@ -16,6 +16,7 @@ from scratchnet.datasets import load_mnist
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import SGD
 from scratchnet.plot import plot_accuracy_panels
+from scratchnet.progress import ProgressBar
 from scratchnet.training import Trainer
 
 STYLES = {"validation": {"color": "#1f77b4", "lw": 1.6}, "train": {"color": "#ff7f0e", "lw": 1.2, "linestyle": "--"}}
@@ -36,12 +37,15 @@ def main(argv=None):
     (x_train, t_train), (x_val, t_val) = split_validation(x_all[:500], t_all[:500], 0.20, rng)
     trials, epochs = (6, 3) if run.quick else (100, 50)
     results = []
+    bar = ProgressBar(trials, "random search")  # minutes of training: a terminal or a notebook shows where it is
     for trial in range(trials):
         weight_decay, lr = 10 ** rng.uniform(-8, -4), 10 ** rng.uniform(-6, -2)
         network = MultiLayerNet(784, [100] * 6, 10, weight_decay_lambda=weight_decay, seed=trial)
         history = Trainer(network, SGD(lr=lr), x_train, t_train, x_val, t_val, epochs=epochs, batch_size=100,
                           seed=trial, verbose=False).fit()
         results.append((history.test_acc[-1], lr, weight_decay, history))
+        bar.update(trial + 1, f"trial {trial + 1} of {trials}: validation accuracy {history.test_acc[-1]:.2f}")
+    bar.finish(f"random search: {trials} trials of {epochs} epochs")
     results.sort(key=lambda result: result[0], reverse=True)
     for rank, (accuracy, lr, weight_decay, _) in enumerate(results[:5], 1):
         run.log(f"  best {rank}: validation accuracy {accuracy:.2f} | lr {lr:.3g}, weight decay {weight_decay:.3g}")

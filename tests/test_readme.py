@@ -60,7 +60,7 @@ def test_readme_examples_run_in_order_and_print_what_the_readme_shows(monkeypatc
     monkeypatch.chdir(tmp_path)  # examples that write files write them here
     found = examples()
     assert len(found) >= 4 and sum(expected is not None for _, expected in found) >= 2
-    namespace = {}
+    namespace = {"__name__": "__main__"}  # as a script the reader saves them as
     for code, expected in found:
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
