@@ -7,7 +7,7 @@ derivative of the function the layer must compute, once its forward is right.
 
 import numpy as np
 
-from scratchnet.exercises.checks import Result, as_array, low_precision, values_agree
+from scratchnet.exercises.checks import Result, as_array, low_precision, reference, values_agree
 from scratchnet.exercises.diagnosis import diagnose
 from scratchnet.exercises.probes import forward
 from scratchnet.gradient import GradientCheckReport, numerical_gradient
@@ -47,8 +47,6 @@ def inputs_layer(exercise):
 
 
 def _reference_out(exercise, arguments, x, t, train):
-    from scratchnet.exercises.checks import reference
-
     return forward(reference(exercise)(*_copies(arguments)), x.copy(), t, train)
 
 
@@ -57,8 +55,6 @@ def _copies(arguments):
 
 
 def judge_layer(exercise, seen, inputs, expected):
-    from scratchnet.exercises.checks import reference
-
     arguments, x, t, train, upstream = (inputs[key] for key in ("arguments", "x", "t", "train", "upstream"))
     notes = []
     problem = values_agree(seen["forward"], expected["forward"], "forward", _book_losses(exercise, x, t))
