@@ -16,6 +16,8 @@ The contract every layer keeps:
 No layer modifies the array it is given.
 """
 
+import math
+
 import numpy as np
 
 from scratchnet.functions import (
@@ -36,7 +38,9 @@ def batch_rows(x, width, expects):
     """A batch ``x`` as ``(N, width)`` rows, the book's ``x.reshape(N, -1)``: images ``(N, C, H, W)`` and samples of
     shape ``(N, 1, width)`` or ``(N, 1, 1, width)`` alike. ``expects`` starts the error message."""
     x = np.asarray(x)
-    if x.ndim >= 2 and len(x) and int(np.prod(x.shape[1:])) == width:
+    if x.ndim == 2 and x.shape[1] == width and len(x):  # the usual case, first: no reshape to pay for
+        return x
+    if x.ndim > 2 and len(x) and math.prod(x.shape[1:]) == width:  # math.prod: np.prod of a tuple costs 40 us
         return x.reshape(x.shape[0], width)
     raise ValueError(f"x: {expects}, at least one sample, got {x.shape}")
 
