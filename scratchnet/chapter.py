@@ -13,11 +13,10 @@ figure and animation is shown in the cell as well as saved.
 import argparse
 import os
 import shlex
-import sys
 import tempfile
 from pathlib import Path
 
-from scratchnet.progress import in_notebook
+from scratchnet.progress import in_notebook, ipython_shell
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -34,11 +33,6 @@ def output_folder(project, out=None, quick=False):
     if out is not None:
         return Path(out)
     return Path(project) / "build" / "quick-figures" if quick else Path(project) / "figures"
-
-
-def _in_ipython():
-    module = sys.modules.get("IPython")
-    return module is not None and hasattr(module, "get_ipython") and module.get_ipython() is not None
 
 
 class ChapterRun:
@@ -81,7 +75,7 @@ class ChapterRun:
             self.log(f"  quick run: writing to {self.out} (the gallery in figures/ is left alone)")
         import matplotlib
 
-        if not self.show and not self.notebook and not _in_ipython():
+        if not self.show and not self.notebook and ipython_shell() is None:
             matplotlib.use("Agg")  # headless; a running IPython session (a kernel, a terminal) keeps its backend
         self.written, self.shown = [], []
 

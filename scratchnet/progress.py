@@ -7,14 +7,19 @@ bar otherwise; in a pipe, a log file or CI nothing is drawn.
 import sys
 
 
+def ipython_shell():
+    """The running IPython shell (a notebook kernel's or a terminal's), or ``None`` outside IPython."""
+    module = sys.modules.get("IPython")
+    return module.get_ipython() if module is not None and hasattr(module, "get_ipython") else None
+
+
 def in_notebook():
     """Whether this runs in a notebook kernel (where a progress bar should render in the cell).
 
     Told by what the shell can do, not by its class's name: Jupyter's shell and Colab's (a subclass
     with another name) both belong to a kernel that displays rich output; a terminal IPython does not.
     """
-    module = sys.modules.get("IPython")
-    shell = module.get_ipython() if module is not None and hasattr(module, "get_ipython") else None
+    shell = ipython_shell()
     return shell is not None and getattr(shell, "kernel", None) is not None \
         and getattr(shell, "display_pub", None) is not None
 
