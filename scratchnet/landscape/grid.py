@@ -175,6 +175,13 @@ def _evaluate_chunks(evaluator, flat_a, flat_b, chunks):
     return evaluator.evaluate_chunks(flat_a, flat_b, chunks)
 
 
+def _evaluator(network, loss_fn, x, t, spec, vectors, train, dtype=np.float64, accuracy=False):
+    """What evaluates the plane: a loss function's, or a network's fast exact :class:`PlaneEvaluator`."""
+    if loss_fn is not None:
+        return FunctionEvaluator(loss_fn, spec, *vectors)
+    return PlaneEvaluator(network, x, t, *vectors, train=train, accuracy=accuracy, dtype=dtype)
+
+
 def _run_chunks(evaluator, flat_a, flat_b, executor, bar):
     """Evaluate every chunk of the flat point arrays, serially or on ``executor``; results in order."""
     chunks = evaluator.chunk_ranges(flat_a.size)
@@ -266,10 +273,7 @@ def loss_grid(model, *args, accuracy=False, executor=None, threads=None, cache=N
         if stored is not None and _still_right(stored["Z"], cache, alphas, betas, network, loss_fn, x, t, spec,
                                                vectors, train, dtype):
             return (stored["Z"], stored["accuracy"]) if accuracy else stored["Z"]
-    if loss_fn is not None:
-        evaluator = FunctionEvaluator(loss_fn, spec, *vectors)
-    else:
-        evaluator = PlaneEvaluator(network, x, t, *vectors, train=train, accuracy=accuracy, dtype=dtype)
+    evaluator = _evaluator(network, loss_fn, x, t, spec, vectors, train, dtype, accuracy)
     A, B = np.meshgrid(alphas, betas)
     label = f"loss grid {len(betas)}x{len(alphas)}"
     bar = ProgressBar(len(evaluator.chunk_ranges(A.size)), label, progress)
@@ -339,10 +343,7 @@ def _still_right(Z, path, alphas, betas, network, loss_fn, x, t, spec, vectors, 
     a layer's attribute the key leaves out), but the loss can be asked: two evaluations, against a whole grid.
     """
     rows, columns = [0, len(betas) // 2], [0, len(alphas) // 2]
-    if loss_fn is not None:
-        evaluator = FunctionEvaluator(loss_fn, spec, *vectors)
-    else:
-        evaluator = PlaneEvaluator(network, x, t, *vectors, train=train, dtype=dtype)
+    evaluator = _evaluator(network, loss_fn, x, t, spec, vectors, train, dtype)
     a, b = np.asarray(alphas)[columns], np.asarray(betas)[rows]
     now = evaluator.evaluate_chunks(a, b, evaluator.chunk_ranges(2))
     tolerance = 1e-9 if np.dtype(dtype) == np.float64 else 1e-5
@@ -373,8 +374,5 @@ def loss_points(model, *args, train=False, params=None, **named):
     if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
         raise ValueError(f"points: expected a non-empty array of (a, b) rows, shape (k, 2), got {points.shape}")
     vectors = (rest["center"], rest["d1"], rest["d2"])
-    if loss_fn is not None:
-        evaluator = FunctionEvaluator(loss_fn, spec, *vectors)
-    else:
-        evaluator = PlaneEvaluator(network, x, t, *vectors, train=train)
+    evaluator = _evaluator(network, loss_fn, x, t, spec, vectors, train)
     return evaluator.evaluate_chunks(points[:, 0], points[:, 1], evaluator.chunk_ranges(len(points)))
