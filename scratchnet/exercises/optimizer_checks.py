@@ -120,18 +120,19 @@ MISTAKES = {
 }
 
 
-def _trajectory(rule, inputs, fresh_state=False, optimizer_class=None):
+def _afresh(optimizer_class):
+    """The reference rule with its state made anew at every step: what an optimizer that forgets does."""
+    def rule(state, key, p, g, s):
+        optimizer_class(**s).update({key: p}, {key: g.copy()})
+    return rule
+
+
+def _trajectory(rule, inputs):
     params = {key: value.copy() for key, value in inputs["params"].items()}
     state, steps = {}, []
-    optimizer = optimizer_class(**inputs["settings"]) if optimizer_class else None
     for grads in inputs["grads"]:
-        if optimizer_class:
-            if fresh_state:
-                optimizer = optimizer_class(**inputs["settings"])
-            optimizer.update(params, {key: value.copy() for key, value in grads.items()})
-        else:
-            for key in params:
-                rule(state, key, params[key], grads[key], inputs["settings"])
+        for key in params:
+            rule(state, key, params[key], grads[key], inputs["settings"])
         steps.append({key: value.copy() for key, value in params.items()})
     return steps
 
@@ -156,7 +157,7 @@ def _diagnosis(exercise, seen, inputs, step, key):
         for rule, words in MISTAKES.get(exercise.name, []):
             if _follows(seen, _trajectory(rule, inputs), observed):
                 return f"diagnosis: {words}"
-        if exercise.name != "sgd" and _follows(seen, _trajectory(None, inputs, True, reference(exercise)), observed):
+        if exercise.name != "sgd" and _follows(seen, _trajectory(_afresh(reference(exercise)), inputs), observed):
             return (f"diagnosis: params[{key!r}] is right after step 1 and wrong after step {step}: the state "
                     "(velocities, sums, the step count) starts afresh every call; keep it in self, one per key, "
                     "created on the first call")
