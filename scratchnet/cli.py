@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from scratchnet.blas import blas_description
 from scratchnet.chapter import (  # noqa: F401 - ChapterRun: its old home
     ChapterRun,
     output_folder,
@@ -124,6 +125,8 @@ def command_figures(args):
     for path in sweep_parts(out_folder) if out_folder.is_dir() else []:
         print(f"removed {path}, a partial file a killed run left", flush=True)
     record, library = ChapterRecord(out_folder), library_fingerprint()
+    print(f"{blas_description()}; the book's networks train, and every loss grid runs, on 1 "
+          f"(faster on a busy machine; benchmarks/bench_blas_threads.py)", flush=True)
     for number, script in enumerate(scripts, 1):
         print(f"[{number}/{len(scripts)}] {script.stem}: {summary_line(script)}", flush=True)
         began, argv = time.perf_counter(), _chapter_argv(args)

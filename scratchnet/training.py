@@ -5,10 +5,12 @@ Per iteration: take the next mini-batch (shuffled without replacement each epoch
 record the loss, call the callbacks. Per epoch: measure train and test accuracy.
 """
 
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from scratchnet.blas import blas_threads, training_threads
 from scratchnet.landscape import params_to_vector
 from scratchnet.layers import NonFiniteLossError
 from scratchnet.progress import ProgressBar
@@ -78,6 +80,35 @@ class TrajectoryRecorder:
         return self._rows[:len(self.iterations)]
 
 
+class RunsProgress:
+    """One progress bar over ``runs`` training runs of ``epochs`` each, moving at every epoch: a ``Trainer`` callback.
+
+    ``run(name)`` names the next run and returns the callback to give its ``Trainer``; a run
+    that stops early (diverged) leaves its epochs behind, and the next run starts in its place::
+
+        progress = RunsProgress(6, 20, "six optimizers")
+        for name in names:
+            Trainer(..., epochs=20, verbose=False, callbacks=[progress.run(name)]).fit()
+        progress.finish("six optimizers: trained")
+    """
+
+    def __init__(self, runs, epochs, label):
+        self.runs, self.epochs = int(runs), int(epochs)
+        self.bar, self.started, self.name = ProgressBar(self.runs * self.epochs, label), 0, ""
+
+    def run(self, name):
+        self.started = self.started + 1
+        self.name = name + (f" (run {self.started} of {self.runs})" if self.runs > 1 else "")
+        self.bar.update((self.started - 1) * self.epochs, self.name)
+        return self
+
+    def on_epoch_end(self, trainer, epoch):
+        self.bar.update((self.started - 1) * self.epochs + epoch, f"{self.name}: epoch {epoch}/{self.epochs}")
+
+    def finish(self, message=""):
+        self.bar.finish(message)
+
+
 def _data(x, dtype, name):
     """``x`` in ``dtype``, checked once: not empty, and finite (NaN in the data is not a learning-rate problem)."""
     x = np.asarray(x).astype(dtype, copy=False)
@@ -104,12 +135,16 @@ class Trainer:
     float32 speed). A NaN or infinite loss stops training with
     :class:`TrainingDivergedError`; ``trainer.history`` keeps what was measured until then.
     ``gradient="numerical"`` trains with the network's numerical gradient instead of
-    backpropagation (the book's chapter 4, section 4.5).
+    backpropagation (the book's chapter 4, section 4.5). ``blas_threads`` is how many threads
+    numpy's BLAS may use while training: ``"auto"`` chooses one thread for a small network
+    (:func:`scratchnet.blas.training_threads`: faster on a busy machine, and the same numbers on
+    any number of cores) and leaves BLAS as it is for a large one; a number fixes it; ``None``
+    leaves it as it is. ``trainer.threads`` is the choice.
     """
 
     def __init__(self, network, optimizer, x_train, t_train, x_test, t_test, epochs=20, batch_size=100,
                  seed=None, evaluate_sample_num_per_epoch=None, callbacks=(), verbose=True, dtype=None,
-                 gradient="backprop"):
+                 gradient="backprop", blas_threads="auto"):
         if gradient not in ("backprop", "numerical"):
             raise ValueError(f"gradient: expected 'backprop' or 'numerical', got {gradient!r}")
         self.gradient = gradient
@@ -141,6 +176,12 @@ class Trainer:
         self.iterations_per_epoch = -(-len(self.x_train) // self.batch_size)
         self.history = History(self.iterations_per_epoch)
         self.iteration = 0
+        whole = isinstance(blas_threads, numbers.Integral) and not isinstance(blas_threads, bool)
+        if isinstance(blas_threads, str) and blas_threads == "auto":
+            blas_threads = training_threads(network, self.x_train[0], self.batch_size)
+        elif blas_threads is not None and not (whole and blas_threads >= 1):
+            raise ValueError(f"blas_threads: expected 'auto', None or a whole number >= 1, got {blas_threads!r}")
+        self.threads = None if blas_threads is None else int(blas_threads)
 
     def _call(self, event, *args):
         for callback in self.callbacks:
@@ -176,6 +217,10 @@ class Trainer:
         return self.network.last_loss
 
     def fit(self):
+        with blas_threads(self.threads):
+            return self._fit()
+
+    def _fit(self):
         self._call("on_train_begin")
         self.evaluate()
         n = len(self.x_train)

@@ -62,6 +62,10 @@ def test_figures_passes_quick_no_cache_and_out_to_every_chapter(monkeypatch, tmp
                      "--only", "ch02", "ch03_activation"]) == 0
     assert seen == [(name, ["--quick", "--no-cache", "--out", str(tmp_path)])
                     for name in ("ch02_perceptron", "ch03_activation_and_forward")]
+    from scratchnet.blas import blas_description
+
+    first = capsys.readouterr().out.splitlines()[0]  # before any chapter: what BLAS is and how many threads train
+    assert first.startswith(f"{blas_description()}; the book's networks train, and every loss grid runs, on 1 ")
 
 
 def test_version_and_help_speak_to_users(capsys):
