@@ -15,18 +15,19 @@ from scratchnet.datasets import load_mnist
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import SGD
 from scratchnet.plot import plot_accuracy_panels
-from scratchnet.training import Trainer, TrainingDivergedError
+from scratchnet.training import RunsProgress, Trainer, TrainingDivergedError
 
 STYLES = {"with batch norm": {"color": "#1f77b4", "lw": 2},
           "without": {"color": "#7f7f7f", "lw": 1.5, "linestyle": "--"}}
 
 
-def train_accuracy(weight_scale, use_batchnorm, data, epochs):
+def train_accuracy(weight_scale, use_batchnorm, data, epochs, progress):
     """Training accuracy per epoch, and whether the loss overflowed (the curve then stops there)."""
     x_train, t_train, x_test, t_test = data
     network = MultiLayerNet(784, [100] * 5, 10, weight_init_std=weight_scale, use_batchnorm=use_batchnorm, seed=0)
     trainer = Trainer(network, SGD(lr=0.01), x_train, t_train, x_test, t_test, epochs=epochs, batch_size=100,
-                      seed=0, verbose=False)
+                      seed=0, verbose=False, callbacks=[progress.run(f"std {weight_scale:.2g}, "
+                                                                      f"{'with' if use_batchnorm else 'without'} BN")])
     try:
         return trainer.fit().train_acc, False
     except TrainingDivergedError:  # weights of std 1 over six layers: activations overflow
@@ -39,15 +40,16 @@ def main(argv=None):
     data = (x_train[:1000], t_train[:1000], x_test, t_test)
     scales = np.logspace(0, -4, 4 if run.quick else 16)
     epochs = 2 if run.quick else 20
-    panels = {}
+    panels, progress = {}, RunsProgress(2 * len(scales), epochs, "with and without batch norm")
     for scale in scales:
-        with_bn, diverged_with = train_accuracy(scale, True, data, epochs)
-        without, diverged_without = train_accuracy(scale, False, data, epochs)
+        with_bn, diverged_with = train_accuracy(scale, True, data, epochs, progress)
+        without, diverged_without = train_accuracy(scale, False, data, epochs, progress)
         notes = [f"{name} diverged" for name, flag in (("BN", diverged_with), ("plain", diverged_without)) if flag]
         panels[f"weight std {scale:.2g}" + (f" ({', '.join(notes)})" if notes else "")] = {
             "with batch norm": with_bn, "without": without}
         run.log(f"  std {scale:<8.2g} train accuracy with BN {with_bn[-1]:.3f}, without {without[-1]:.3f}"
                 + (f" ({', '.join(notes)})" if notes else ""))
+    progress.finish(f"with and without batch norm: {2 * len(scales)} runs of {epochs} epochs")
     fig = plot_accuracy_panels(panels, ncols=4, styles=STYLES,
                                title="training accuracy on 1,000 MNIST images, with and without batch "
                                      "normalization, by initial weight scale")

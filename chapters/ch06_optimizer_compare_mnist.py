@@ -13,7 +13,7 @@ from scratchnet.datasets import load_mnist
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import get_optimizer
 from scratchnet.plot import plot_history_comparison
-from scratchnet.training import Trainer
+from scratchnet.training import RunsProgress, Trainer
 
 OPTIMIZERS = ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam")
 
@@ -22,14 +22,15 @@ def main(argv=None):
     run = ChapterRun(__doc__, globals().get("__file__"), argv)
     (x_train, t_train), (x_test, t_test) = load_mnist()
     epochs = 2 if run.quick else 64  # 64 epochs of 32 batches: 2,048 iterations, as in the book
-    histories = {}
+    histories, progress = {}, RunsProgress(len(OPTIMIZERS), epochs, "six optimizers")
     for name in OPTIMIZERS:
         network = MultiLayerNet(784, [100, 100, 100, 100], 10, weight_init_std="he", seed=0)
         trainer = Trainer(network, get_optimizer(name), x_train, t_train, x_test, t_test, epochs=epochs,
-                          batch_size=128, seed=0, verbose=False)
+                          batch_size=128, seed=0, verbose=False, callbacks=[progress.run(name)])
         histories[name] = trainer.fit()
         run.log(f"  {name:<9} final loss {sum(histories[name].train_loss[-32:]) / 32:.4f}, "
                 f"test accuracy {histories[name].test_acc[-1]:.4f}")
+    progress.finish(f"six optimizers: {epochs} epochs each")
     fig = plot_history_comparison(
         histories, smooth_window=32, log_loss=True,
         title=f"six optimizers, 784-100-100-100-100-10 ReLU net, {len(x_train)} MNIST images, batch 128",

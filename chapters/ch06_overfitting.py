@@ -19,7 +19,7 @@ from scratchnet.datasets import load_mnist
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import SGD
 from scratchnet.plot import plot_accuracy_panels
-from scratchnet.training import Trainer
+from scratchnet.training import RunsProgress, Trainer
 
 SETTINGS = {
     "no regularization": {},
@@ -33,14 +33,15 @@ def main(argv=None):
     run = ChapterRun(__doc__, globals().get("__file__"), argv)
     (x_train, t_train), (x_test, t_test) = load_mnist()
     epochs = 3 if run.quick else 200
-    panels = {}
+    panels, progress = {}, RunsProgress(len(SETTINGS), epochs, "three settings")
     for label, options in SETTINGS.items():
         network = MultiLayerNet(784, [100] * 6, 10, seed=0, **options)
         history = Trainer(network, SGD(lr=0.01), x_train[:300], t_train[:300], x_test, t_test, epochs=epochs,
-                          batch_size=100, seed=0, verbose=False).fit()
+                          batch_size=100, seed=0, verbose=False, callbacks=[progress.run(label)]).fit()
         panels[label] = {"train": history.train_acc, "test": history.test_acc}
         run.log(f"  {label:<26} train {history.train_acc[-1]:.3f}, test {history.test_acc[-1]:.3f}, "
                 f"gap {history.train_acc[-1] - history.test_acc[-1]:.3f}")
+    progress.finish(f"three settings: {epochs} epochs each")
     fig = plot_accuracy_panels(panels, ncols=3, styles=STYLES,
                                title="300 training images: train vs test accuracy (the gap is overfitting)")
     run.save(fig, "ch06_overfitting.png")

@@ -17,7 +17,7 @@ from scratchnet.layers import Relu, Sigmoid
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import SGD
 from scratchnet.plot import plot_activation_histograms, plot_history_comparison
-from scratchnet.training import Trainer
+from scratchnet.training import RunsProgress, Trainer
 
 SIGMOID_ROWS = {"std 1": 1.0, "std 0.01": 0.01, "Xavier": "xavier"}
 RELU_ROWS = {"std 0.01": 0.01, "Xavier": "xavier", "He": "he"}
@@ -47,12 +47,14 @@ def main(argv=None):
 
     (x_train, t_train), (x_test, t_test) = load_mnist()
     epochs = 2 if run.quick else 64
-    histories = {}
+    histories, progress = {}, RunsProgress(len(RELU_ROWS), epochs, "three initializations")
     for label, std in RELU_ROWS.items():
         network = MultiLayerNet(784, [100, 100, 100, 100], 10, weight_init_std=std, seed=0)
         histories[f"{label}"] = Trainer(network, SGD(lr=0.01), x_train, t_train, x_test, t_test, epochs=epochs,
-                                        batch_size=128, seed=0, verbose=False).fit()
+                                        batch_size=128, seed=0, verbose=False,
+                                        callbacks=[progress.run(label)]).fit()
         run.log(f"  {label:<8} test accuracy {histories[label].test_acc[-1]:.4f}")
+    progress.finish(f"three initializations: {epochs} epochs each")
     run.save(plot_history_comparison(histories, smooth_window=32,
                                      title="training from each initialization: 5-layer ReLU net, SGD lr 0.01, "
                                            "batch 128 (book figure 6-15)"),

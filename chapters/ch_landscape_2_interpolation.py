@@ -19,7 +19,7 @@ from scratchnet.landscape import loss_line, params_to_vector
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import Adam
 from scratchnet.plot import plot_interpolation
-from scratchnet.training import Trainer
+from scratchnet.training import RunsProgress, Trainer
 
 
 def main(argv=None):
@@ -30,8 +30,10 @@ def main(argv=None):
     network = MultiLayerNet(784, [100, 100], 10, weight_init_std="he", seed=0)
     initial = params_to_vector(network.params)
     epochs = 2 if run.quick else 20
+    progress = RunsProgress(1, epochs, "training")
     history = Trainer(network, Adam(lr=0.001), x_train, t_train, x_test, t_test, epochs=epochs, batch_size=100,
-                      seed=0, verbose=False).fit()
+                      seed=0, verbose=False, callbacks=[progress.run("784-100-100-10, Adam")]).fit()
+    progress.finish()
     trained = params_to_vector(network.params)
     run.log(f"  trained {epochs} epochs: test accuracy {history.test_acc[-1]:.4f}")
     alphas = np.linspace(-1.0, 2.0, 121) if wide else np.linspace(-0.5, 1.5, 81)

@@ -18,7 +18,7 @@ from scratchnet.landscape import loss_grid, params_to_vector, random_direction
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import Adam
 from scratchnet.plot import interactive, plot_landscape_rows
-from scratchnet.training import Trainer
+from scratchnet.training import RunsProgress, Trainer
 
 
 def main(argv=None):
@@ -26,8 +26,10 @@ def main(argv=None):
     (x_train, t_train), (x_test, t_test) = load_mnist()
     network = MultiLayerNet(784, [100, 100], 10, weight_init_std="he", seed=0)
     epochs = 2 if run.quick else 20
+    progress = RunsProgress(1, epochs, "training")
     Trainer(network, Adam(lr=0.001), x_train, t_train, x_test, t_test, epochs=epochs, batch_size=100, seed=0,
-            verbose=False).fit()
+            verbose=False, callbacks=[progress.run("784-100-100-10, Adam")]).fit()
+    progress.finish()
     center = params_to_vector(network.params)
     size, n = (11, 300) if run.quick else (51, 2000)
     coordinates = np.linspace(-1, 1, size)

@@ -20,7 +20,7 @@ from scratchnet.landscape.directions import off_plane_distances
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import SGD
 from scratchnet.plot import animate_landscape_descent, interactive, plot_landscape, plot_training_curves
-from scratchnet.training import Trainer, TrajectoryRecorder
+from scratchnet.training import RunsProgress, Trainer, TrajectoryRecorder
 
 NOTE = ("The path's heights are the loss at its projections onto this plane, so that it lies on the surface; "
         "they differ from the training loss, because the recorded points lie a little off the plane.")
@@ -38,9 +38,11 @@ def main(argv=None):
     epochs, size = (2, 9) if run.quick else (20, 41)
     network = MultiLayerNet(784, [128], 10, weight_init_std="he", seed=0)
     recorder = TrajectoryRecorder(every=10)
+    progress = RunsProgress(1, epochs, "training")
     trainer = Trainer(network, SGD(lr=0.01), x_train, t_train, x_test, t_test, epochs=epochs, batch_size=64, seed=0,
-                      callbacks=[recorder], verbose=False)
+                      callbacks=[recorder, progress.run("784-128-10, SGD")], verbose=False)
     history = trainer.fit()
+    progress.finish()
     trajectory = recorder.trajectory
     run.log(f"  trained {trainer.iteration} iterations: test accuracy {history.test_acc[-1]:.4f}; "
             f"{len(trajectory)} recorded points of {trajectory.shape[1]} parameters")

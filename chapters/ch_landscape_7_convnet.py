@@ -18,7 +18,7 @@ from scratchnet.networks import SimpleConvNet
 from scratchnet.networks.pretrained import load_simple_convnet
 from scratchnet.optimizers import Adam
 from scratchnet.plot import interactive, plot_landscape_rows, plot_trajectory_landscape
-from scratchnet.training import Trainer, TrajectoryRecorder
+from scratchnet.training import RunsProgress, Trainer, TrajectoryRecorder
 
 
 def main(argv=None):
@@ -46,8 +46,12 @@ def main(argv=None):
     fresh = SimpleConvNet(seed=1)
     recorder = TrajectoryRecorder(every=2)
     count = 300 if run.quick else 1000
+    epochs = 1 if run.quick else 2
+    progress = RunsProgress(1, epochs, "training")
     Trainer(fresh, Adam(lr=0.001), x_train[:count], t_train[:count], x_train[:100], t_train[:100],
-            epochs=1 if run.quick else 2, batch_size=50, seed=0, callbacks=[recorder], verbose=False).fit()
+            epochs=epochs, batch_size=50, seed=0, callbacks=[recorder, progress.run("SimpleConvNet, Adam")],
+            verbose=False).fit()
+    progress.finish()
     result = trajectory_landscape((fresh, x, t), recorder.trajectory, resolution=size, progress=True)
     run.log(f"  training path: {len(recorder.trajectory)} points, PCA {result.explained[0]:.1%} and "
             f"{result.explained[1]:.1%}; loss along it from {result.path_loss[0]:.3f} to {result.path_loss[-1]:.3f}")

@@ -13,6 +13,7 @@ figure and animation is shown in the cell as well as saved.
 import argparse
 import os
 import shlex
+import sys
 import tempfile
 from pathlib import Path
 
@@ -86,7 +87,11 @@ class ChapterRun:
         return self.out / ".cache" / f"{name}.npz"
 
     def log(self, message):
-        print(message, flush=True)
+        """Print a line of results (above a progress bar, if one is drawn, which then goes on below it)."""
+        from tqdm import tqdm
+
+        tqdm.write(message, file=sys.stdout)
+        sys.stdout.flush()
 
     def save(self, fig, name, dpi=120):
         """Write ``fig`` as ``out/name`` (atomically) and remember the path."""

@@ -1,7 +1,9 @@
 """Progress of long work (training, loss grids): a tqdm bar on a terminal or in a notebook, quiet elsewhere.
 
-In Jupyter the bar is tqdm's notebook widget when ipywidgets is installed, and tqdm's text
-bar otherwise; in a pipe, a log file or CI nothing is drawn.
+On a terminal the bar is drawn on standard error, so that standard output holds only the
+results (what ``scratchnet figures`` records and replays). In Jupyter the bar is tqdm's
+notebook widget when ipywidgets is installed, and tqdm's text bar otherwise; in a pipe, a
+log file or CI nothing is drawn.
 """
 
 import sys
@@ -39,18 +41,18 @@ def _notebook_bar(**options):
 class ProgressBar:
     """``update(done, note)`` moves the bar to ``done`` of ``total``; ``finish(message)`` ends it with a line.
 
-    Drawn only when ``enabled`` and the output is a terminal or a notebook.
+    Drawn only when ``enabled`` and ``stream`` (standard error by default) is a terminal, or in a notebook.
     """
 
     def __init__(self, total, label="", enabled=True, stream=None):
-        self.stream = stream or sys.stdout
+        self.stream = stream or sys.stderr
         notebook = in_notebook()
         terminal = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.enabled = bool(enabled) and (notebook or terminal)
         self.label, self.bar = label, None
         if self.enabled:
             options = {"total": max(int(total), 1), "desc": label, "leave": True,
-                       "bar_format": "{desc} [{bar:30}] {n_fmt}/{total_fmt} {postfix}"}
+                       "bar_format": "{desc} [{bar:30}] {n_fmt}/{total_fmt}{postfix}"}
             if notebook:
                 self.bar = _notebook_bar(**options)
             else:

@@ -249,7 +249,7 @@ def test_grid_progress_bar_on_a_terminal_only(monkeypatch, capsys):
     center = params_to_vector(network.params)
     d1, d2 = random_direction(network, 1), random_direction(network, 2)
     terminal = FakeTerminal()
-    monkeypatch.setattr("sys.stdout", terminal)
+    monkeypatch.setattr("sys.stderr", terminal)
     loss_grid(network, X, LABELS, center, d1, d2, np.linspace(-1, 1, 5), np.linspace(-1, 1, 4), progress=True)
     assert "loss grid 4x5 [" in terminal.text and "loss grid 4x5: done" in terminal.text
     monkeypatch.undo()

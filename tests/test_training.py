@@ -7,7 +7,7 @@ from scratchnet.datasets import load_mnist
 from scratchnet.landscape import params_to_vector
 from scratchnet.networks import MultiLayerNet, TwoLayerNet
 from scratchnet.optimizers import SGD, Adam
-from scratchnet.training import History, Trainer, TrainingDivergedError, TrajectoryRecorder
+from scratchnet.training import History, RunsProgress, Trainer, TrainingDivergedError, TrajectoryRecorder
 
 
 @pytest.fixture(scope="module")
@@ -142,14 +142,59 @@ class FakeTerminal(io.StringIO):
 
 
 def test_progress_bar_on_a_terminal_and_quiet_otherwise(small_mnist, monkeypatch, capsys):
-    terminal = FakeTerminal()
-    monkeypatch.setattr("sys.stdout", terminal)
+    terminal, results = FakeTerminal(), io.StringIO()
+    monkeypatch.setattr("sys.stderr", terminal)
+    monkeypatch.setattr("sys.stdout", results)  # the bar stays off standard output, which holds results only
     Trainer(TwoLayerNet(784, 5, 10, seed=0), SGD(), *small_mnist, epochs=2, batch_size=100).fit()
     text = terminal.getvalue()
     assert "epoch 1/2 [" in text and "] 6/6" in text and "epoch 2/2: train acc" in text
+    assert results.getvalue() == ""
     monkeypatch.undo()
     Trainer(TwoLayerNet(784, 5, 10, seed=0), SGD(), *small_mnist, epochs=1, batch_size=100).fit()
-    assert capsys.readouterr().out == ""  # not a terminal: quiet
+    assert capsys.readouterr() == ("", "")  # not a terminal: quiet
+
+
+def test_one_bar_over_several_runs_moves_every_epoch_and_a_diverged_run_leaves_its_epochs(small_mnist, monkeypatch):
+    terminal = FakeTerminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    progress = RunsProgress(3, 2, "three runs")
+    bar = progress.bar.bar
+
+    def train(name, lr=0.1):
+        Trainer(TwoLayerNet(784, 5, 10, seed=0), SGD(lr=lr), *small_mnist, epochs=2, batch_size=100, verbose=False,
+                callbacks=[progress.run(name)]).fit()
+        return bar.n, bar.postfix
+
+    assert train("first") == (2, "first (run 1 of 3): epoch 2/2")
+    with pytest.raises(TrainingDivergedError):
+        train("second", lr=1e300)  # overflows in its first step: no epoch ends
+    assert (bar.n, bar.postfix) == (2, "second (run 2 of 3)")
+    assert train("third") == (6, "third (run 3 of 3): epoch 2/2")  # the second run's two epochs are passed over
+    progress.finish("three runs: done")
+    assert "three runs: done [" in terminal.getvalue() and "] 6/6" in terminal.getvalue()
+    single = RunsProgress(1, 3, "training")
+    single.run("784-5-10")
+    single.on_epoch_end(None, 1)
+    assert (single.bar.bar.n, single.bar.bar.postfix) == (1, "784-5-10: epoch 1/3")  # one run: no "run 1 of 1"
+    single.finish()
+
+
+def test_a_chapters_results_print_above_the_bar_which_goes_on_below(monkeypatch, tmp_path):
+    from scratchnet.chapter import ChapterRun
+    from scratchnet.progress import ProgressBar
+
+    terminal, results = FakeTerminal(), io.StringIO()
+    monkeypatch.setattr("sys.stderr", terminal)
+    monkeypatch.setattr("sys.stdout", results)
+    run = ChapterRun("A chapter.", str(tmp_path / "chapter.py"), ["--out", str(tmp_path)])
+    bar = ProgressBar(4, "runs")
+    bar.update(1, "first")
+    drawn = terminal.getvalue()
+    run.log("  first: accuracy 0.9")
+    assert results.getvalue() == "  first: accuracy 0.9\n"  # the results alone on standard output
+    cleared_and_redrawn = terminal.getvalue()[len(drawn):]
+    assert cleared_and_redrawn.startswith("\r") and cleared_and_redrawn.rstrip().endswith("1/4, first")
+    bar.finish()
 
 
 def test_training_by_numerical_gradient_follows_backprop(small_mnist):
