@@ -33,7 +33,8 @@ $(VENV)/.installed-bench: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[interactive,cluster]"
 	touch $@ $(VENV)/.installed
 
-# Every benchmark runs and reports, even after one misses its target; the target fails at the end.
+# Every benchmark runs and reports, even after one misses its target; the target fails at the end. Each writes what
+# it measured into benchmarks/results.json, from which the README's table and the docs' performance page are rendered.
 # (bench_landscape compares a Dask cluster with threads: the cluster extra is installed for it.)
 bench: $(VENV)/.installed-bench
 	@missed=""; \
@@ -41,6 +42,7 @@ bench: $(VENV)/.installed-bench
 		echo "== $$script"; \
 		$(BIN)/python $$script || missed="$$missed $$script"; \
 	done; \
+	$(BIN)/python benchmarks/render.py; \
 	if [ -n "$$missed" ]; then echo "== targets missed by:$$missed"; exit 1; fi; \
 	echo "== every benchmark met its targets"
 

@@ -27,7 +27,7 @@ import multiprocessing
 import os
 
 import numpy as np
-from rates import in_turn, timed  # benchmarks/rates.py, beside this script
+from rates import in_turn, record, timed  # benchmarks/rates.py, beside this script
 
 from scratchnet.blas import blas_description, blas_threads
 from scratchnet.datasets import load_mnist
@@ -117,7 +117,7 @@ def main():
     rows = measure(jobs, cores)
     print(f"{'workload':<32}{'chosen':>8}{'quiet s':>9}{'ratio':>7}{'busy s':>9}{'ratio':>7}   (ratio: the other "
           f"count's time / the chosen one's)")
-    missed = []
+    missed, recorded = [], []
     for name, (_, chosen) in jobs.items():
         other = cores if chosen == 1 else 1
         times = rows[name]
@@ -127,6 +127,11 @@ def main():
               f"{busy:7.2f}")
         if 1 / min(quiet, busy) > 1.1 * max(1.0, max(quiet, busy)):
             missed.append(name)
+        recorded += [{"measure": f"{name}, {load}: {label} chosen", "value": ratio, "unit": "x",
+                      "against": f"{other} thread{'s' if other > 1 else ''} (its time over the chosen count's)"}
+                     for load, ratio in (("quiet", quiet), ("one core busy", busy))]
+    record("bench_blas_threads", recorded, "each choice loses less in its worse condition than the other count in "
+           "its own", not missed)
     if missed:
         print("TARGET MISSED: the other count is better overall for " + ", ".join(missed)
               + "; revisit scratchnet.blas.SMALL_STEP or loss_grid's limit")

@@ -17,7 +17,7 @@ Target: the im2col convolution at least 100 times the loops. Float32 works for t
 import time
 
 import numpy as np
-from rates import matmul_rate, timed  # benchmarks/rates.py, beside this script
+from rates import matmul_rate, record, timed  # benchmarks/rates.py, beside this script
 
 from scratchnet.blas import blas_description
 from scratchnet.conv import Convolution, convolve_naive
@@ -58,13 +58,16 @@ def main():
     print(blas_description())
     rate = matmul_rate()
     print(f"numpy matrix product: {rate / 1e9:.1f} GFLOP/s (float64, 1500 x 1500, best of 3)")
-    ok = True
+    ok, rows = True, []
     for dtype in (np.float64, np.float32):
         net, seconds, batches = train_epoch(dtype)
         flops = epoch_flops(net, 100, batches)
         achieved = flops / seconds
         print(f"SimpleConvNet epoch, 4,000 images, batch 100, {np.dtype(dtype).name}: {seconds:.2f} s, "
               f"{achieved / 1e9:.1f} GFLOP/s of products = {achieved / rate:.0%} of the matrix-product rate")
+        rows.append({"measure": f"SimpleConvNet epoch, 4,000 images, batch 100, {np.dtype(dtype).name}",
+                     "value": 100 * achieved / rate, "unit": "% of peak",
+                     "against": "numpy's float64 matrix-product rate in the same run"})
         # A batch costs the same whatever its digits, so the book's 60,000-image epoch is 15 of these.
         print(f"  an epoch of the full 60,000 images ({np.dtype(dtype).name}): about {15 * seconds:.0f} s; the "
               f"book's 20 epochs about {20 * 15 * seconds / 60:.0f} minutes")
@@ -80,7 +83,10 @@ def main():
     print(f"convolution forward, 20 images, 30 filters of 5 x 5: im2col {fast * 1e3:.2f} ms, loops {loops:.2f} s: "
           f"{loops / fast:.0f}x; largest difference {worst:.1e}")
     ok &= loops / fast >= 100 and worst <= 1e-12
+    rows.append({"measure": "convolution forward, 20 images, 30 filters of 5 x 5, im2col", "value": loops / fast,
+                 "unit": "x", "against": "the four-loop definition"})
     print("targets met (im2col >= 100x the loops, equal to 1e-12)" if ok else "TARGET MISSED")
+    record("bench_convnet", rows, "im2col >= 100x the loops, equal to 1e-12", ok)
     return 0 if ok else 1
 
 

@@ -21,6 +21,7 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 from PIL import Image, ImageSequence  # noqa: E402
+from rates import record  # noqa: E402 - benchmarks/rates.py, beside this script
 
 from scratchnet.blas import blas_description  # noqa: E402
 from scratchnet.objectives import descend, get_objective  # noqa: E402
@@ -50,7 +51,7 @@ def gif_frames(path):
 def main():
     print(blas_description())
     writers = ["pillow"] + (["ffmpeg"] if ffmpeg_available() else [])
-    ok = True
+    ok, rows = True, []
     with tempfile.TemporaryDirectory() as folder:
         for label, animation in animations():
             print(label)
@@ -70,9 +71,12 @@ def main():
                     line += f"; {len(after)} frames, at most {share:.2%} of a frame's pixels differ visibly"
                     ok &= len(before) == len(after) and share < 0.01
                 print(line)
+                rows.append({"measure": f"{label.split(':')[0]}, {writer} ({written.suffix}), blitted",
+                             "value": slow / fast, "unit": "x", "against": "every frame redrawn"})
     if "ffmpeg" not in writers:
         print("  ffmpeg is not installed here: only the GIF writer was measured")
     print("frames equal to the redrawn ones (under 1% of pixels differ visibly)" if ok else "TARGET MISSED")
+    record("bench_race_writers", rows, "blitted frames equal to the redrawn ones (under 1% of pixels differ)", ok)
     return 0 if ok else 1
 
 
