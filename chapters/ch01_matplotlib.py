@@ -1,5 +1,6 @@
 # %%
 """Chapter 1.6: matplotlib: sin and cos on one plot, and MNIST digits shown as images.
+===================================================================================
 
 Book: "Deep Learning from Scratch", section 1.6 (matplotlib), figure 1-3: sin and cos
 over [0, 6) in steps of 0.1, cos dashed. The digits are those of section 3.6.1, shown here

@@ -1,5 +1,6 @@
 # %%
 """Chapter 2: AND, NAND and OR as one perceptron each, and XOR, which needs two layers.
+====================================================================================
 
 Book: "Deep Learning from Scratch", sections 2.3 (implementing perceptrons: AND with
 w = (0.5, 0.5), b = -0.7; NAND with (-0.5, -0.5), 0.7; OR with (0.5, 0.5), -0.2),

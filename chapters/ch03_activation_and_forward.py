@@ -1,5 +1,6 @@
 # %%
 """Chapter 3: the step, sigmoid and ReLU functions, and the forward pass of a 3-layer network.
+===========================================================================================
 
 Book: "Deep Learning from Scratch", sections 3.2 (figures 3-6 step, 3-7 sigmoid, 3-8
 step and sigmoid together; 3-9 ReLU) and 3.4.3 (a 3-layer network with the book's weights:

@@ -1,5 +1,6 @@
 # %%
 """Chapter 3.6: recognizing MNIST digits with trained weights, one image at a time and in batches of 100.
+======================================================================================================
 
 Book: "Deep Learning from Scratch", section 3.6.2-3.6.3 (neural network inference and batch
 processing): a 784-50-100-10 network with sigmoid hidden units and a softmax output, its

@@ -1,5 +1,6 @@
 # %%
 """Chapter 4.3: the numerical derivative and tangent lines; 4.4.2: the gradient of simpleNet.
+==========================================================================================
 
 Book: "Deep Learning from Scratch", section 4.3.2 (figures 4-6 and 4-7): the numerical
 derivative of f(x) = 0.01x^2 + 0.1x at x = 5 and x = 10 prints 0.1999999999990898 and

@@ -1,5 +1,6 @@
 # %%
 """Chapter 4.4: the gradient as a field of arrows: -grad of x0^2 + x1^2 points to the minimum.
+===========================================================================================
 
 Book: "Deep Learning from Scratch", section 4.4 (gradient), figure 4-9. Every arrow
 points where the function falls fastest, and is longer where the slope is steeper;

@@ -1,5 +1,6 @@
 # %%
 """Chapter 4.4.1: gradient descent from (-3, 4) with a good, a too-large and a too-small learning rate.
+====================================================================================================
 
 Book: "Deep Learning from Scratch", section 4.4.1 (gradient method), figure 4-10. With
 lr 0.1 each step shrinks the point by a factor 1 - 2 lr = 0.8 and it walks into the
@@ -10,7 +11,7 @@ Comparing with the book's printed numbers: the book runs lr 10 and lr 1e-10 for 
 steps with its *numerical* gradient, and so does this script for the numbers it prints
 (they equal the book's: (-2.58983747e+13, -1.29524862e+12) and (-2.99999994, 3.99999992)).
 The lr-10 end point is not where the mathematics goes: after about ten steps the point
-is so large (|x| > 1e12) that x + h rounds back to x in float64 for h = 1e-4, the central
+is so large (beyond 1e12 in size) that x + h rounds back to x in float64 for h = 1e-4, the central
 difference becomes 0 and the point stops. With the exact gradient 2x the distance keeps
 growing 19 times a step (to about 1e128 after 100 steps). The middle panel draws both.
 """

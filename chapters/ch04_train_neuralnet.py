@@ -1,5 +1,6 @@
 # %%
 """Chapter 4.5: TwoLayerNet (784-50-10, sigmoid) trained by its numerical gradient, beside backprop.
+=================================================================================================
 
 Book: "Deep Learning from Scratch", sections 4.5.2-4.5.3 (mini-batch training, evaluation on
 test data), ch04/train_neuralnet.py: batch 100, learning rate 0.1, plain SGD. The book's

@@ -1,5 +1,6 @@
 # %%
 """Chapter 5.4: the computational graph: MulLayer and AddLayer on the book's apples and oranges.
+=============================================================================================
 
 Book: "Deep Learning from Scratch", sections 5.4.1-5.4.2, figures 5-16 and 5-17. Two
 apples at 100 with 10% tax cost 220; backward, the price's gradient with respect to the

@@ -1,5 +1,6 @@
 # %%
 """Chapter 5.7.3: gradient check of TwoLayerNet on 3 MNIST images (backprop vs central differences).
+=================================================================================================
 
 Book: "Deep Learning from Scratch", section 5.7.3 (gradient check). Backpropagation is
 fast but easy to get wrong; the central difference is slow but obviously right. Their

@@ -1,5 +1,6 @@
 # %%
 """Chapter 5.7: TwoLayerNet (784-50-10) trained by backprop on MNIST; loss and accuracy curves.
+============================================================================================
 
 Book: "Deep Learning from Scratch", section 5.7.4 (training with backpropagation).
 The book trains on 60,000 images for 10,000 iterations; here the embedded 4,000-image

@@ -1,5 +1,6 @@
 # %%
 """Chapter 6.3: batch normalization on vs off, for 16 initial weight scales.
+=========================================================================
 
 Book: "Deep Learning from Scratch", section 6.3.2, figure 6-19: a 6-layer ReLU network
 (five hidden layers of 100) trained on 1,000 MNIST images with SGD (lr 0.01, batch

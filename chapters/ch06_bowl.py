@@ -1,5 +1,6 @@
 # %%
 """Chapter 6.1: the bowl f(x, y) = x^2/20 + y^2 as a wireframe, a colored surface and contours.
+============================================================================================
 
 Book: "Deep Learning from Scratch", section 6.1.3 (weakness of SGD), figures 6-1 and
 6-2. The bowl is twenty times steeper along y than along x, so the gradient mostly

@@ -1,5 +1,6 @@
 # %%
 """Chapter 6.5: random search for the learning rate and weight decay, judged on a validation set.
+==============================================================================================
 
 Book: "Deep Learning from Scratch", section 6.5 (hyperparameter validation), figure 6-24.
 500 training images, shuffled, of which 20% become the validation set (the test set stays

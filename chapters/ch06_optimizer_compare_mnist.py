@@ -1,5 +1,6 @@
 # %%
 """Chapter 6.1.8: SGD, Momentum, Nesterov, AdaGrad, RMSprop and Adam training a 5-layer ReLU net on MNIST.
+=======================================================================================================
 
 Book: "Deep Learning from Scratch", section 6.1.8 (comparing update methods on MNIST),
 figure 6-9: a 784-100-100-100-100-10 ReLU network with He initialization, mini-batches

@@ -1,5 +1,6 @@
 # %%
 """Chapter 6.1.7: SGD, Momentum, AdaGrad and Adam (plus Nesterov, RMSprop) from (-7, 2) on the bowl.
+=================================================================================================
 
 Book: "Deep Learning from Scratch", section 6.1.7 (which method to use), figure 6-8,
 with the book's learning rates: SGD 0.95, Momentum 0.1, AdaGrad 1.5, Adam 0.3, 30

@@ -1,5 +1,6 @@
 # %%
 """Chapter 6.1: the six optimizers racing on the bowl (animation), and Adam rolling down the 3D surface.
+=====================================================================================================
 
 Book: "Deep Learning from Scratch", section 6.1 (updating parameters). The still
 figures of ch06_optimizer_paths show where each optimizer went; this animation shows

@@ -1,5 +1,6 @@
 # %%
 """Chapter 6.1: the six optimizers on harder ground: Rosenbrock's curved valley, Beale's plateaus, a saddle.
+=========================================================================================================
 
 Book: "Deep Learning from Scratch", section 6.1.7 says no optimizer wins everywhere.
 Here is why. On Rosenbrock the minimum (1, 1) lies at the end of a long, bent, flat

@@ -1,5 +1,6 @@
 # %%
 """Chapter 6.4: overfitting on 300 images, and two cures: weight decay and dropout.
+================================================================================
 
 Book: "Deep Learning from Scratch", section 6.4, figures 6-20 to 6-23. A 7-layer ReLU
 network (six hidden layers of 100) trained on only 300 MNIST images soon fits them

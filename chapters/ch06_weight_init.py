@@ -1,5 +1,6 @@
 # %%
 """Chapter 6.2: weight initialization: activation histograms (std 1, 0.01, Xavier, He) and its effect on training.
+===============================================================================================================
 
 Book: "Deep Learning from Scratch", section 6.2, figures 6-10 to 6-15. Pass 1,000
 random inputs through five hidden layers of 100 units and look at the activations.

@@ -1,5 +1,6 @@
 # %%
 """Chapter 7.6.1: what learned filters respond to: a digit convolved with eight of them (figure 7-26).
+===================================================================================================
 
 Book: "Deep Learning from Scratch", section 7.6.1, which applies trained filters to a
 photograph; here a test digit. Each response is the convolution of the digit with one

@@ -1,5 +1,6 @@
 # %%
 """Chapter 7.5: SimpleConvNet (conv 30 x 5x5 - ReLU - pool - affine 100 - ReLU - affine 10) trained on MNIST.
+==========================================================================================================
 
 Book: "Deep Learning from Scratch", section 7.5 (implementing a CNN), ch07/train_convnet.py:
 Adam with lr 0.001, batch 100, 20 epochs, weights N(0, 0.01^2). The book trains on all

@@ -1,5 +1,6 @@
 # %%
 """Chapter 7.6.1: the 30 first-layer filters of SimpleConvNet, before and after training (figure 7-24).
+====================================================================================================
 
 Book: "Deep Learning from Scratch", section 7.6.1. Before training the 5 x 5 filters are
 random noise; after training (the shipped weights, made by scripts/train_simple_convnet.py:

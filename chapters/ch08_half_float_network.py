@@ -1,5 +1,6 @@
 # %%
 """Chapter 8.3.4: the deep network's accuracy with its weights in float64, float32 and float16.
+============================================================================================
 
 Book: "Deep Learning from Scratch", section 8.3.4 (bit precision): deep learning needs few
 bits; the book's half_float_network.py keeps the accuracy (0.9935) with 16-bit weights. Here

@@ -1,5 +1,6 @@
 # %%
 """Chapter 8.1.1: the digits the deep network gets wrong, with their labels and its guesses.
+=========================================================================================
 
 Book: "Deep Learning from Scratch", section 8.1.1 (figure 8-2): DeepConvNet (six 3 x 3
 convolutions, three poolings, two Affine layers, dropout) gets almost every test digit

@@ -1,5 +1,6 @@
 # %%
 """Landscape 1: the loss over two weights of a 784-50-500-10 network, for 100 images and for all, with descent on it.
+==================================================================================================================
 
 Question: what does a loss landscape look like, and why does the number of images
 matter? A sigmoid network without biases, with fixed random weights (standard

@@ -1,5 +1,6 @@
 # %%
 """Landscape 2: loss and accuracy on the straight line from the initial to the trained weights.
+============================================================================================
 
 Question: is training a long walk through a rugged landscape? Goodfellow, Vinyals and
 Saxe (2015) looked at the line theta(a) = (1 - a) theta_initial + a theta_trained. For

@@ -1,5 +1,6 @@
 # %%
 """Landscape 3: the loss on a random plane through a trained minimum, unnormalized vs filter-normalized.
+=====================================================================================================
 
 Question: why do landscape pictures normalize their directions? Around the trained
 784-100-100-10 network, take two random Gaussian directions. Raw, their entries (std 1)

@@ -1,5 +1,6 @@
 # %%
 """Landscape 4: the loss surface in the plane of a training trajectory, with the path descending to its minimum.
+=============================================================================================================
 
 Question: "I trained a network from scratch on MNIST; how do I see its loss landscape in
 3D, with the gradient-descent trajectory converging to a minimum?" Train a 784-128-10

@@ -1,5 +1,6 @@
 # %%
 """Landscape 5: two weights, one neuron: the whole error surface of a 1-1-1 tanh network, and SGD on it.
+=====================================================================================================
 
 Question: what does the landscape look like when it can be drawn completely? With one
 hidden tanh unit and no biases, y = W2 tanh(W1 x) has exactly two weights, so the

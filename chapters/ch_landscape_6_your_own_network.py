@@ -1,5 +1,6 @@
 # %%
 """Landscape 6: your own network: a plain-numpy MLP written by hand, its loss landscape and its path, in five lines.
+=================================================================================================================
 
 Question: "I've implemented a neural network from scratch on MNIST (784-128-10, ReLU,
 softmax). I store W1, W2, b1, b2 during training and want a 3D visualization of the loss

@@ -1,5 +1,6 @@
 # %%
 """Landscape 7: a trained convolutional network's loss on a filter-normalized random plane, and on its path's plane.
+=================================================================================================================
 
 The book's SimpleConvNet (chapter 7), with the shipped trained weights (0.961 on the
 embedded test images). For a convolution a filter is one output channel, W[f] of the

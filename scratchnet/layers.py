@@ -120,10 +120,12 @@ class WeightedLayer(Layer):
 
     @property
     def params(self):
+        """``{"W": W, "b": b}`` (no ``"b"`` without a bias): the layer's own arrays, not copies."""
         return {"W": self.W} if self.b is None else {"W": self.W, "b": self.b}
 
     @property
     def grads(self):
+        """``{"W": dW, "b": db}`` after ``backward``, the same keys as ``params``."""
         return {"W": self.dW} if self.b is None else {"W": self.dW, "b": self.db}
 
 
@@ -359,10 +361,12 @@ class BatchNormalization(Layer):
 
     @property
     def params(self):
+        """``{"gamma": gamma, "beta": beta}``: the layer's own arrays, not copies."""
         return {"gamma": self.gamma, "beta": self.beta}
 
     @property
     def grads(self):
+        """``{"gamma": dgamma, "beta": dbeta}`` after ``backward``."""
         return {"gamma": self.dgamma, "beta": self.dbeta}
 
     def _rows(self, x):

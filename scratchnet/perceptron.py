@@ -17,7 +17,7 @@ INPUTS = ((0, 0), (1, 0), (0, 1), (1, 1))
 
 
 def perceptron(x1, x2, weights, bias):
-    """1 where ``weights . (x1, x2) + bias > 0``, else 0 (integers; works on arrays too)."""
+    """1 where ``weights @ (x1, x2) + bias > 0``, else 0 (integers; works on arrays too)."""
     return (weights[0] * np.asarray(x1) + weights[1] * np.asarray(x2) + bias > 0).astype(int)
 
 
@@ -39,5 +39,5 @@ def XOR(x1, x2):  # noqa: N802
 
 
 def truth_table(gate):
-    """``[((x1, x2), y), ...]`` over the four inputs."""
+    """The truth table of ``gate`` over the four inputs, as ``[((x1, x2), y), ...]``."""
     return [((x1, x2), int(gate(x1, x2))) for x1, x2 in INPUTS]
