@@ -43,14 +43,21 @@ class ChapterRun:
     ``run.args.wide``; ``options`` adds options with a value (``{"--data": {"choices":
     ["embedded", "full"], "default": "embedded", "help": "..."}}``). ``save`` writes a
     figure atomically and remembers it; ``finish`` shows or closes the figures and returns
-    the paths written.
+    the paths written. ``ChapterRun.last`` is the run that finished last (its ``written``
+    paths and ``shown`` figures and animations), for a tool that runs chapters, such as the
+    docs' gallery.
     """
+
+    last = None
 
     def __init__(self, doc, script, argv=None, flags=None, options=None):
         summary = (doc or "").strip().splitlines()[0] if doc else ""
-        # A script passes its __file__; a notebook has none, and runs in the chapters folder itself.
-        script = Path(script) if script else Path.cwd() / "notebook.py"
-        project = project_of(script.resolve().parent)
+        if script:  # a script passes its __file__
+            script = Path(script)
+            project = project_of(script.resolve().parent)
+        else:  # a notebook has none: opened in chapters/, it writes where the script would; elsewhere, beside itself
+            script = Path.cwd() / "notebook.py"
+            project = project_of(Path.cwd()) if Path.cwd().name == "chapters" else Path.cwd()
         parser = argparse.ArgumentParser(prog=Path(script).name, description=summary)
         parser.add_argument("--quick", action="store_true",
                             help="small, fast settings; written to build/quick-figures/ unless --out is given")
@@ -136,6 +143,8 @@ class ChapterRun:
     def finish(self):
         import matplotlib
         import matplotlib.pyplot as plt
+
+        ChapterRun.last = self
 
         if self.notebook:  # each figure and animation once, in the cell: a picture, or a player
             from IPython.display import HTML, display

@@ -73,6 +73,22 @@ def test_chapters_are_found_from_the_project_folder(monkeypatch):
     assert cli.find_chapters() == ROOT / "chapters"
 
 
+def test_a_notebook_chapter_writes_beside_itself_unless_it_is_opened_in_the_chapters_folder(monkeypatch, tmp_path):
+    from scratchnet.chapter import ChapterRun
+
+    monkeypatch.setattr("scratchnet.chapter.in_notebook", lambda: False)
+    downloads = tmp_path / "Downloads"  # a notebook downloaded from the docs, run where it landed
+    downloads.mkdir()
+    monkeypatch.chdir(downloads)
+    assert ChapterRun("A chapter.", None, []).out == downloads / "figures"
+    assert ChapterRun("A chapter.", None, ["--quick"]).out == downloads / "build" / "quick-figures"
+    chapters = tmp_path / "project" / "chapters"  # a chapter opened as a notebook in a checkout
+    chapters.mkdir(parents=True)
+    monkeypatch.chdir(chapters)
+    assert ChapterRun("A chapter.", None, []).out == tmp_path / "project" / "figures"
+    assert ChapterRun("A chapter.", str(downloads / "ch09.py"), []).out == tmp_path / "figures"  # a script: its own
+
+
 # What each chapter writes in quick mode; animations are .mp4 with ffmpeg, .gif without; 3D figures also
 # get an interactive page, with plotly's script written once beside the pages.
 MOVIE, PLOTLY = ".[gm][ip][f4]", "plotly.min.js"
