@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: figures quick-figures test lint bench browser-check clean
+.PHONY: figures quick-figures test lint bench docs docs-quick browser-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "scratchnet needs Python 3.10 or newer; this is " + sys.version.split()[0])'
@@ -46,6 +46,20 @@ bench: $(VENV)/.installed-bench
 	if [ -n "$$missed" ]; then echo "== targets missed by:$$missed"; exit 1; fi; \
 	echo "== every benchmark met its targets"
 
+$(VENV)/.installed-docs: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	touch $@ $(VENV)/.installed
+
+# The site: guides, the gallery of the chapters (each run as it is, with its full settings; docs-quick: --quick),
+# the API reference. Warnings are errors. Offline once installed.
+docs: $(VENV)/.installed-docs
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	@echo "the site: open docs/_build/html/index.html"
+
+docs-quick: $(VENV)/.installed-docs
+	SCRATCHNET_DOCS_QUICK=1 $(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	@echo "the site (chapters in --quick mode): open docs/_build/html/index.html"
+
 # Opens interactive pages in headless Chromium (Debian's package; installed here when missing) and checks
 # that the WebGL surface and the path were drawn. Not part of `make test`: it needs a browser.
 browser-check: $(VENV)/.installed-test
@@ -54,4 +68,5 @@ browser-check: $(VENV)/.installed-test
 	$(BIN)/python tests/browser_check.py
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis docs/_build docs/_chapters docs/_extra docs/_rendered \
+		docs/_generated docs/auto_examples
