@@ -14,7 +14,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
 README = HERE.parent / "README.md"
-START, END = "<!-- benchmarks: rendered from benchmarks/results.json by benchmarks/render.py -->", "<!-- /benchmarks -->"
+START = "<!-- benchmarks: rendered from benchmarks/results.json by benchmarks/render.py -->"
+END = "<!-- /benchmarks -->"
 
 # The benchmarks in the order a reader meets their subjects, and each one's line in the README (a row's index).
 ORDER = {"bench_landscape": 2, "bench_numerical_gradient": 0, "bench_trainer": 0, "bench_convnet": 0,

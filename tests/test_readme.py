@@ -1,4 +1,5 @@
-"""The README's Python examples (```python blocks; ```py blocks are shown, not run), run in order in one namespace.
+"""The Python examples of the README and of each guide of the docs (```python blocks; ```py blocks are shown, not
+run), each document's run in order in one namespace.
 
 A ```python block followed directly by a plain ``` block: the plain block is the output
 the example prints. Words and shapes must match exactly; numbers must match to the digits
@@ -15,13 +16,15 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+DOCUMENTS = [README] + sorted((ROOT / "docs" / "guides").glob("*.md"))
 NUMBER = re.compile(r"[-+]?\d+\.\d+(?:e[-+]?\d+)?|[-+]?\d+e[-+]?\d+")
 
 
-def examples():
-    """``(code, expected output or None)`` for every python block, in README order."""
-    blocks = re.findall(r"```(\w*)\n(.*?)```", README.read_text(), re.S)
+def examples(document=README):
+    """``(code, expected output or None)`` for every python block, in the document's order."""
+    blocks = re.findall(r"```(\w*)\n(.*?)```", document.read_text(encoding="utf-8"), re.S)
     found = []
     for index, (language, code) in enumerate(blocks):
         if language == "python":
@@ -54,17 +57,23 @@ def assert_output_matches(shown, printed):
             assert numbers_agree(a, b), f"README shows {shown_line!r}, the code prints {printed_line!r}"
 
 
+def test_every_document_with_examples_is_found():
+    counted = {path.name: len(examples(path)) for path in DOCUMENTS}
+    assert counted["README.md"] >= 1 and sum(counted.values()) >= 8, counted
+
+
 @pytest.mark.slow
-def test_readme_examples_run_in_order_and_print_what_the_readme_shows(monkeypatch, tmp_path):
+@pytest.mark.parametrize("document", [path for path in DOCUMENTS if examples(path)],
+                         ids=lambda path: path.relative_to(ROOT).as_posix())
+def test_examples_run_in_order_and_print_what_the_document_shows(document, monkeypatch, tmp_path):
     matplotlib.use("Agg")
     monkeypatch.chdir(tmp_path)  # examples that write files write them here
-    found = examples()
-    assert len(found) >= 4 and sum(expected is not None for _, expected in found) >= 2
+    found = examples(document)
     namespace = {"__name__": "__main__"}  # as a script the reader saves them as
     for code, expected in found:
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
-            exec(compile(code, str(README), "exec"), namespace)
+            exec(compile(code, str(document), "exec"), namespace)
         if expected is not None:
             assert_output_matches(expected, printed.getvalue())
 
