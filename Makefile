@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: figures quick-figures test lint bench docs docs-quick browser-check clean
+.PHONY: figures quick-figures test lint bench docs docs-quick docs-check browser-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "scratchnet needs Python 3.10 or newer; this is " + sys.version.split()[0])'
@@ -59,6 +59,13 @@ docs: $(VENV)/.installed-docs
 docs-quick: $(VENV)/.installed-docs
 	SCRATCHNET_DOCS_QUICK=1 $(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 	@echo "the site (chapters in --quick mode): open docs/_build/html/index.html"
+
+# The built site as a reader meets it: local links, every chapter's page, and four pages in headless Chromium
+# (no JavaScript error, not blank, the 3D surface drawn). Run after docs or docs-quick.
+docs-check: $(VENV)/.installed-docs
+	@command -v chromium >/dev/null || (apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		{ echo "docs-check: needs Chromium (apt-get install chromium)"; exit 1; })
+	$(BIN)/python docs/check_site.py
 
 # Opens interactive pages in headless Chromium (Debian's package; installed here when missing) and checks
 # that the WebGL surface and the path were drawn. Not part of `make test`: it needs a browser.
