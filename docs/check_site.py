@@ -3,7 +3,9 @@
 1. Every local link and image of every page points to a file that exists.
 2. Every chapter script has its gallery page, and the page shows what the chapter made (an image,
    an animation player or a framed interactive page).
-3. In headless Chromium: the index, a chapter with an animation, a chapter with a live 3D plot and
+3. Nothing is fetched from the network (the site works offline), and MathJax, bundled with the
+   site, typesets a docstring's formulas.
+4. In headless Chromium: the index, a chapter with an animation, a chapter with a live 3D plot and
    the API page load without a JavaScript error and are not blank; the 3D plot's surface is drawn
    (the viridis colors of its surface are on the screen).
 
@@ -30,13 +32,19 @@ VIRIDIS_ENDS = {"viridis purple": (68, 1, 84), "viridis yellow": (253, 231, 37)}
 class Links(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.links, self.tags = [], []
+        self.links, self.tags, self.loaded = [], [], []
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
         for name, value in attrs:
             if name in ("href", "src") and value:
                 self.links.append(value)
+        named = dict(attrs)
+        # What the browser fetches to show the page: scripts, stylesheets, images, frames (not links to follow).
+        fetched = named.get("src") if tag in ("script", "img", "iframe") else \
+            named.get("href") if tag == "link" and named.get("rel") in ("stylesheet", "preload", "icon") else None
+        if fetched:
+            self.loaded.append(fetched)
 
 
 def parsed(page):
@@ -57,6 +65,23 @@ def broken_links(site):
     return broken
 
 
+def fetched_from_the_network(site):
+    """Every script, stylesheet, image or frame a page loads from another host: the site must work offline."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        for link in parsed(page).loaded:
+            if urlsplit(link).scheme in ("http", "https") or link.startswith("//"):
+                found.append(f"{page.relative_to(site)} -> {link}")
+    return found
+
+
+def rendered_dom(page):
+    """The page's DOM after its scripts ran (Chromium's --dump-dom)."""
+    done = subprocess.run([_browser(), "--headless=new", "--no-sandbox", "--virtual-time-budget=10000", "--dump-dom",
+                           page.as_uri()], capture_output=True, text=True, timeout=180)
+    return done.stdout
+
+
 def chapter_pages(site):
     """``{chapter name: page or None}``, and the chapters whose page shows nothing they made."""
     pages = {script.stem: next(site.glob(f"auto_examples/*/{script.stem}.html"), None)
@@ -71,11 +96,16 @@ def chapter_pages(site):
     return pages, empty
 
 
-def screenshot(page):
-    """A screenshot of ``page`` as pixels, and what Chromium logged of its console."""
+def _browser():
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         sys.exit("docs-check: no Chromium found (apt-get install chromium)")
+    return browser
+
+
+def screenshot(page):
+    """A screenshot of ``page`` as pixels, and what Chromium logged of its console."""
+    browser = _browser()
     with tempfile.TemporaryDirectory() as folder:
         image = Path(folder) / "page.png"
         done = subprocess.run([browser, "--headless=new", "--no-sandbox", "--use-gl=angle", "--use-angle=swiftshader",
@@ -98,6 +128,13 @@ def main():
     broken = broken_links(SITE)
     checks[f"local links and images: {len(broken)} broken" + "".join(f"\n       {b}" for b in broken[:20])] = \
         not broken
+    remote = fetched_from_the_network(SITE)
+    checks[f"offline: {len(remote)} scripts, styles or images fetched from the network"
+           + "".join(f"\n       {r}" for r in remote[:10])] = not remote
+    math_page = SITE / "_generated" / "api" / "scratchnet.landscape.random_direction.html"
+    typeset = rendered_dom(math_page).count("<mjx-container") if math_page.exists() else 0
+    checks[f"math typeset by the bundled MathJax ({math_page.relative_to(SITE)}: {typeset} formulas, "
+           "at least 2)"] = typeset >= 2
     pages, empty = chapter_pages(SITE)
     missing = [name for name, page in pages.items() if page is None]
     checks[f"{len(pages)} chapters: pages missing {missing or 'none'}, showing nothing {empty or 'none'}"] = \
