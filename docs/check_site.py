@@ -131,7 +131,7 @@ def main():
     remote = fetched_from_the_network(SITE)
     checks[f"offline: {len(remote)} scripts, styles or images fetched from the network"
            + "".join(f"\n       {r}" for r in remote[:10])] = not remote
-    math_page = SITE / "_generated" / "api" / "scratchnet.landscape.random_direction.html"
+    math_page = SITE / "_generated" / "api" / "scratchnet.landscape.directions.html"
     typeset = rendered_dom(math_page).count("<mjx-container") if math_page.exists() else 0
     checks[f"math typeset by the bundled MathJax ({math_page.relative_to(SITE)}: {typeset} formulas, "
            "at least 2)"] = typeset >= 2

@@ -5,6 +5,7 @@ The chapters are run from chapters/ as they are; nothing of their code lives her
 """
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +44,15 @@ nitpicky = False
 
 QUICK = os.environ.get("SCRATCHNET_DOCS_QUICK") == "1"
 
+# sphinx-gallery runs a chapter again only when its script changed: outputs of the other mode (a quick build's,
+# for `make docs`) would be shown as they are. So the gallery remembers its mode, and starts over when it changes.
+GALLERY = DOCS / "auto_examples"
+MODE = "quick" if QUICK else "full"
+MODE_FILE = GALLERY / ".chapter-mode"
+if GALLERY.exists() and (not MODE_FILE.exists() or MODE_FILE.read_text(encoding="utf-8") != MODE):
+    shutil.rmtree(GALLERY)
+    shutil.rmtree(DOCS / "_extra" / "pages", ignore_errors=True)
+
 (DOCS / "_extra").mkdir(exist_ok=True)  # the interactive pages the chapters write are copied in as they run
 
 # The performance page's tables, rendered from what `make bench` measured last.
@@ -79,6 +89,7 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "show_memory": False,
     "min_reported_time": 5,
+    "write_computation_times": False,  # its pages load a table library from a CDN: the site must work offline
     "within_subsection_order": "FileNameSortKey",
 }
 
@@ -91,3 +102,12 @@ html_theme_options = {
     "secondary_sidebar_items": ["page-toc", "sourcelink"],
 }
 html_static_path = []
+
+
+def _remember_mode(app, exception):
+    if exception is None and GALLERY.exists():
+        MODE_FILE.write_text(MODE, encoding="utf-8")
+
+
+def setup(app):
+    app.connect("build-finished", _remember_mode)
