@@ -6,7 +6,7 @@ Book: "Deep Learning from Scratch", section 6.5 (hyperparameter validation), fig
 500 training images, shuffled, of which 20% become the validation set (the test set stays
 untouched). 100 trials: lr = 10^U(-6, -2) and weight decay = 10^U(-8, -4), each training a
 784-100x6-10 ReLU network with SGD for 50 epochs in batches of 100. The best 20 runs'
-validation accuracy (solid) and training accuracy (dashed) are drawn, best first, and the
+validation accuracy (orange, dashed) and training accuracy (blue, solid) are drawn, best first, and the
 ranges of the best five are printed: where to search next, as the book does.
 """
 
@@ -17,10 +17,12 @@ from scratchnet.datasets import load_mnist
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import SGD
 from scratchnet.plot import plot_accuracy_panels
+from scratchnet.plot.style import data_style
 from scratchnet.progress import ProgressBar
 from scratchnet.training import Trainer
 
-STYLES = {"validation": {"color": "#1f77b4", "lw": 1.6}, "train": {"color": "#ff7f0e", "lw": 1.2, "linestyle": "--"}}
+# Train blue and solid, validation orange and dashed, as in every figure (the book's 6-24 swaps them).
+STYLES = {"validation": {**data_style("validation"), "lw": 1.6}, "train": {**data_style("train"), "lw": 1.2}}
 
 
 def split_validation(x, t, rate, rng):

@@ -12,6 +12,7 @@ from scratchnet.chapter import ChapterRun
 from scratchnet.objectives import descend, get_objective
 from scratchnet.optimizers import get_optimizer
 from scratchnet.plot import animate_race, animate_surface_descent, interactive
+from scratchnet.plot.style import color_for
 
 START = (-7.0, 2.0)
 RATES = {"SGD": 0.95, "Momentum": 0.1, "Nesterov": 0.1, "AdaGrad": 1.5, "RMSprop": 0.3, "Adam": 0.3}
@@ -30,8 +31,8 @@ def main(argv=None):
     X, Y, Z = bowl.grid(40 if run.quick else 80, ylim=(-3, 3))
     adam = paths["Adam"]
     run.save_page("ch06_surface_descent", interactive.descent_animation, X[0], Y[:, 0], Z, adam,
-                  bowl(adam[:, 0], adam[:, 1]), label="Adam (lr 0.3)", xlabel="x", ylabel="y",
-                  title="Adam on the bowl x²/20 + y²: play, pause, rotate")
+                  bowl(adam[:, 0], adam[:, 1]), label="Adam (lr 0.3)", xlabel="x", ylabel="y", zlabel="f(x, y)",
+                  equal_aspect=True, color=color_for("Adam"), title="Adam on the bowl x²/20 + y²: play, pause, rotate")
     return run.finish()
 
 

@@ -20,6 +20,7 @@ from scratchnet.datasets import load_mnist
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import SGD
 from scratchnet.plot import plot_accuracy_panels
+from scratchnet.plot.style import data_style
 from scratchnet.training import RunsProgress, Trainer
 
 SETTINGS = {
@@ -27,7 +28,7 @@ SETTINGS = {
     "weight decay (lambda 0.1)": {"weight_decay_lambda": 0.1},
     "dropout (ratio 0.2)": {"use_dropout": True, "dropout_ratio": 0.2},
 }
-STYLES = {"train": {"color": "#1f77b4", "lw": 1.8}, "test": {"color": "#d62728", "lw": 1.8, "linestyle": "--"}}
+STYLES = {"train": {**data_style("train"), "lw": 1.8}, "test": {**data_style("test"), "lw": 1.8}}  # as everywhere
 
 
 def main(argv=None):

@@ -3,11 +3,13 @@
 ==================================================================================================================
 
 Question: what does a loss landscape look like, and why does the number of images
-matter? A sigmoid network without biases, with fixed random weights (standard
-normal, seed 0), its loss the mean over images of the summed squared error of the
-10 sigmoid outputs against one-hot labels. Only W3[250, 5] and W3[251, 5] vary, over
+matter? A sigmoid network without biases, untrained: fixed random weights (standard
+normal, seed 0). Its loss is the mean over images of the summed squared error of the
+10 sigmoid outputs against one-hot labels (not cross-entropy: values of 3.6 to 4.3
+are an untrained network's, summed over ten outputs). Only W3[250, 5] and W3[251, 5] vary, over
 [-15, 17] x [-15, 18] (40 x 40). With 100 images the surface is the landscape of
-those 100; with all of them it is smoother, and it is the one training descends.
+those 100; with all of them it is smoother, and it is the one training descends. The
+two surfaces look alike; a map of their difference shows where 100 images mislead.
 Then gradient descent on those two weights alone (lr 10) from (-9, 15), (-10.1, 15)
 and (-11, 15), animated over the surface and the contour map: on this smooth slope the
 three nearby starts run side by side, down the steepest direction and off the map's
@@ -23,7 +25,7 @@ from scratchnet.landscape import WeightSlice, loss_grid, params_to_vector
 from scratchnet.networks import build_network
 from scratchnet.objectives import descend
 from scratchnet.optimizers import SGD
-from scratchnet.plot import animate_landscape_descent, interactive, plot_surfaces
+from scratchnet.plot import animate_landscape_descent, interactive, plot_difference, plot_surfaces
 
 FIRST, SECOND = ("W3", (250, 5)), ("W3", (251, 5))
 STARTS = [(-9.0, 15.0), (-10.1, 15.0), (-11.0, 15.0)]
@@ -80,17 +82,25 @@ def main(argv=None):
                       cache=run.cache_path(f"two_weights_{n}_{size}"))
         grids[f"N = {n} images"] = (alphas, betas, Z)
         run.log(f"  N = {n:5d}: loss from {Z.min():.4f} to {Z.max():.4f}")
-    run.save(plot_surfaces(grids, cmap="terrain", xlabel="W3[250, 5]", ylabel="W3[251, 5]",
-                           title="the same two weights, the loss over 100 images and over all of them",
-                           elev=35, azim=-125),
+    run.save(plot_surfaces(grids, xlabel="W3[250, 5]", ylabel="W3[251, 5]", zlabel="squared error",
+                           title="an untrained network, two of its weights: the squared error over 100 images "
+                                 "and over all of them", elev=35, azim=-125),
              "landscape_two_weights.png")
+    few, every = (grids[f"N = {n} images"][2] for n in (100, len(x_train)))
+    difference = few - every
+    run.log(f"  100 images minus all: from {difference.min():+.4f} to {difference.max():+.4f} "
+            f"(the surfaces span {every.max() - every.min():.4f})")
+    run.save(plot_difference(alphas, betas, few, every, labels=("100 images", f"all {len(x_train)}"),
+                             xlabel="W3[250, 5]", ylabel="W3[251, 5]", quantity="squared error",
+                             title="where 100 images mislead: their loss minus the loss over all images"),
+             "landscape_two_weights_difference.png")
     animation = animate_landscape_descent(
-        alphas, betas, grids[f"N = {len(x_train)} images"][2], paths, heights, cmap="terrain",
+        alphas, betas, grids[f"N = {len(x_train)} images"][2], paths, heights,
         xlabel="W3[250, 5]", ylabel="W3[251, 5]", elev=35, azim=-125, frames=8 if run.quick else None,
         title=f"gradient descent on two weights (lr 10), loss over {len(x_train)} images")
     run.save_animation(animation, "landscape_two_weights_descent", fps=8)
     run.save_page("landscape_two_weights", interactive.surface_figure, alphas, betas,
-                  grids[f"N = {len(x_train)} images"][2], paths, heights, colorscale="Earth",
+                  grids[f"N = {len(x_train)} images"][2], paths, heights, zlabel="squared error",
                   title=f"the loss over two weights, {len(x_train)} images, and descent on them (lr 10)",
                   xlabel="W3[250, 5]", ylabel="W3[251, 5]")
     return run.finish()

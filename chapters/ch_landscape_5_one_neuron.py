@@ -9,7 +9,10 @@ The data: 10,000 points x ~ N(1, 4.5^2) (seed 42), y = 2x + 5 for x < -2,
 7.3 sin x for -2 <= x < 2, -0.03 x^3 + 2 for x >= 2, plus N(0, 1) noise. The surface
 (step 0.05) is symmetric: (W1, W2) and (-W1, -W2) are the same network. Its lowest
 region is a narrow trough near W1 = 0, where tanh is linear and the network is the
-straight line y = W1 W2 x (the trough follows W1 W2 = constant). SGD (lr 0.01,
+straight line y = W1 W2 x (the trough follows W1 W2 = constant). The trough has no
+bottom inside any window: it keeps falling as W1 -> 0 and |W2| grows, towards the error
+of the best straight line through the origin, so the gold star (the grid's lowest point)
+sits on the window's edge, and the script prints the trough's error further out. SGD (lr 0.01,
 batch 32, 25 epochs) from (-1, -1), one point per epoch, never finds it: it slides the
 other way onto the broad plateau where tanh saturates (the network a scaled step,
 W2 sign(x)) and jitters there with the mini-batch noise. W1 is drawn over [-4, 4) so
@@ -46,6 +49,11 @@ def train_per_epoch(network, x, y, epochs, batch_size=32, lr=0.01, seed=0):
     return np.array(points)
 
 
+def trough_error(network, x, y, w2):
+    """The lowest error over W1 in [-0.5, 0.5] (steps of 0.001) for a fixed W2: the trough's floor at that W2."""
+    return min(float(network.last_layer.apply(np.tanh(x * w1) * w2, y)) for w1 in np.linspace(-0.5, 0.5, 1001))
+
+
 def main(argv=None):
     run = ChapterRun(__doc__, globals().get("__file__"), argv)
     x, y = piecewise_regression(10000, seed=42)
@@ -56,7 +64,13 @@ def main(argv=None):
     Z = loss_grid(network, x, y, origin, d1, d2, weights_1, weights_2, cache=run.cache_path(f"one_neuron_{step}"))
     best = np.unravel_index(np.argmin(Z), Z.shape)
     run.log(f"  error surface {Z.shape}: lowest {Z.min():.3f} at W1 = {weights_1[best[1]]:.2f}, "
-            f"W2 = {weights_2[best[0]]:.2f}")
+            f"W2 = {weights_2[best[0]]:.2f} (the window's edge)")
+    trough = {w2: trough_error(network, x, y, w2) for w2 in (-2.0, -4.0, -10.0, -50.0)}
+    slope = float(np.sum(x * y) / np.sum(x * x))  # the best straight line y = c x: where the trough leads
+    line = float(network.last_layer.apply(slope * x, y))
+    run.log("  along the trough (the best W1 for each W2) the error keeps falling past the window: "
+            + ", ".join(f"{error:.2f} at W2 = {w2:g}" for w2, error in trough.items())
+            + f"; the straight line y = {slope:.3f} x, its limit, has {line:.2f}")
 
     network.params["W1"][...] = START[0]
     network.params["W2"][...] = START[1]
@@ -67,14 +81,16 @@ def main(argv=None):
     labels = {"xlabel": "W1 (input to hidden)", "ylabel": "W2 (hidden to output)"}
     run.save(plot_landscape(weights_1, weights_2, Z, path=path, path_heights=heights,
                             path_label="SGD, one point per epoch",
+                            note="The trough near W1 = 0 keeps falling past the window's edge as |W2| grows, so the "
+                                 "grid's lowest point lies on that edge; SGD ends on the plateau, about 3% higher.",
                             title="mean squared error of y = W2 tanh(W1 x) over 10,000 points", **labels),
              "landscape_one_neuron.png")
     animation = animate_landscape_descent(weights_1, weights_2, Z, {"SGD": path}, {"SGD": heights}, step_name="epoch",
                                           title="SGD on the two weights of a 1-1-1 tanh network", **labels)
     run.save_animation(animation, "landscape_one_neuron_descent", fps=4)
     run.save_page("landscape_one_neuron_descent", interactive.descent_animation, weights_1, weights_2, Z, path,
-                  heights, label="SGD", title="SGD on y = W2 tanh(W1 x): play, pause, rotate",
-                  xlabel=labels["xlabel"], ylabel=labels["ylabel"])
+                  heights, label="SGD", title="SGD on y = W2 tanh(W1 x): play, pause, rotate", step_name="epoch",
+                  xlabel=labels["xlabel"], ylabel=labels["ylabel"], zlabel="mean squared error")
     return run.finish()
 
 

@@ -109,7 +109,7 @@ def main(argv=None):
     run.save(plot_trajectory_landscape(result, title=title, path_label="SGD path"), "landscape_your_own_network.png")
     steps = [10 * i for i in range(len(history))]
     steps[-1] = epochs * -(-len(x_train) // 64)  # the last dict is the end of training
-    animation = animate_trajectory_landscape(result, frames=frames, step_labels=steps, step_name="mini-batch",
+    animation = animate_trajectory_landscape(result, frames=frames, step_labels=steps, step_name="iteration",
                                              title="your own network descending its loss surface")
     run.save_animation(animation, "landscape_your_own_network_descent", fps=8)
     run.save_page("landscape_your_own_network", interactive.trajectory_figure, result, title=title)

@@ -66,9 +66,18 @@ def test_descent_paths_draws_every_path_with_a_legend(paths, tmp_path):
     fig = plot_descent_paths(BOWL, paths)
     ax = fig.axes[0]
     labelled = [line for line in ax.lines if not line.get_label().startswith("_")]
-    assert [line.get_label() for line in labelled] == list(paths)
-    np.testing.assert_array_equal(labelled[0].get_xydata(), paths["SGD"])
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(paths)
+    assert [line.get_label() for line in labelled] == ["minimum", *paths]
+    np.testing.assert_array_equal(labelled[0].get_xydata(), [[0.0, 0.0]])  # the bowl's minimum: the gold star
+    assert labelled[0].get_marker() == "*" and labelled[0].get_markerfacecolor() == "gold"
+    np.testing.assert_array_equal(labelled[1].get_xydata(), paths["SGD"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["minimum", *paths]
+    # every path's end dot is drawn above the star, smaller than it, so an end at the minimum shows both
+    ends = [line for line in ax.lines if line.get_marker() == "o" and line.get_linestyle() == "None"
+            and line.get_markerfacecolor() != "none"]
+    assert len(ends) == len(paths) and all(end.get_zorder() > labelled[0].get_zorder() for end in ends)
+    assert all(end.get_markersize() < labelled[0].get_markersize() for end in ends)
+    for end, path in zip(ends, paths.values(), strict=True):
+        np.testing.assert_array_equal(end.get_xydata()[0], np.asarray(path)[-1])
     assert_not_blank(fig, tmp_path)
 
 

@@ -45,10 +45,21 @@ def test_landscape_has_contour_colorbar_surface_and_path_on_it():
     np.testing.assert_array_equal(np.stack(drawn[-1].get_data_3d()[:2], axis=1), path)  # every point of the path
     assert any(text.get_text() == "heights are projected" for text in fig.texts)
     markers = {collection.get_label(): collection._offsets3d for collection in surface.collections[1:]}
-    assert set(markers) == {"start", "end"}  # both ends marked on the surface too
+    assert set(markers) == {"start", "end", "lowest point of the grid"}  # both ends and the star on the surface too
     for name, row in (("start", 0), ("end", -1)):
         x, y, z = (np.asarray(values) for values in markers[name])
         np.testing.assert_allclose([x[0], y[0], z[0]], [*path[row], heights[row]])
+    # the star marks the grid's lowest point (not the path's end), on the map and on the surface
+    j, i = np.unravel_index(np.argmin(Z), Z.shape)
+    np.testing.assert_allclose(np.ravel(markers["lowest point of the grid"]), [ALPHAS[i], BETAS[j], Z[j, i]])
+    (star,) = [line for line in contour.lines if line.get_marker() == "*"]
+    np.testing.assert_allclose(star.get_xydata()[0], [ALPHAS[i], BETAS[j]])
+    assert star.get_label() == f"lowest point of the grid ({Z[j, i]:.4g})"
+    (end,) = [line for line in contour.lines if line.get_label() == "end"]
+    np.testing.assert_array_equal(end.get_xydata()[0], path[-1])
+    assert end.get_marker() == "o" and end.get_zorder() > star.get_zorder()  # an end at the lowest point stays seen
+    assert [text.get_text() for text in contour.get_legend().get_texts()] == [
+        "path", "start", "end", f"lowest point of the grid ({Z[j, i]:.4g})"]
     colorbar_values = colorbar.get_yticks()
     assert colorbar_values.min() >= Z.min() - 1e-9 and colorbar_values.max() <= Z.max() + 1e-9
 
@@ -189,6 +200,7 @@ def test_two_weights_chapter_keeps_every_descent_step_inside_its_window(monkeypa
     assert points[:, 1].min() >= seen["betas"][0] and points[:, 1].max() <= seen["betas"][-1]
     contour = seen["animation"]._fig.axes[1]
     trail_colors = {line.get_color() for line in contour.get_lines() if line.get_color() != "white"}
+    trail_colors.discard("gold")  # the grid's lowest point
     assert trail_colors <= set(PATH_COLORS) and len(trail_colors) == 3  # strong, distinct colors
     plt.close("all")
     gc.collect()

@@ -30,10 +30,10 @@ from scratchnet.landscape.grid import (
     loss_points,
 )
 from scratchnet.landscape.slices import WeightSlice
-from scratchnet.landscape.trajectory import TrajectoryLandscape, trajectory_landscape
+from scratchnet.landscape.trajectory import TrajectoryLandscape, plane_ranges, trajectory_landscape
 
 __all__ = [
     "LandscapeWarning", "LossFunctionError", "ParamsSpec", "PlaneEvaluator", "TrajectoryLandscape", "WeightSlice",
-    "loss_grid", "loss_grid_naive", "loss_line", "loss_points", "params_to_vector", "pca_directions", "project",
-    "random_direction", "split_vector", "trajectory_landscape", "vector_to_params",
+    "loss_grid", "loss_grid_naive", "loss_line", "loss_points", "params_to_vector", "pca_directions", "plane_ranges",
+    "project",    "random_direction", "split_vector", "trajectory_landscape", "vector_to_params",
 ]

@@ -48,11 +48,27 @@ class TrajectoryLandscape:
                 "ylabel": f"PC2 ({self.explained[1]:.1%} of the variance)"}
 
 
-def padded_range(values, size, margin):
-    """``size`` evenly spaced values covering ``values``, widened by ``margin`` of their span on each side."""
-    low, high = float(np.min(values)), float(np.max(values))
-    pad = margin * max(high - low, 1e-9)
-    return np.linspace(low - pad, high + pad, size)
+def plane_ranges(path, size, margin=0.3, max_stretch=2.5):
+    """``(alphas, betas)``: ``size`` coordinates a side covering ``path`` (``(k, 2)``), for a grid drawn to scale.
+
+    Each range extends past the path by ``margin`` of its span on each side. A PCA plane's
+    second direction spans far less than its first (it explains less of the path), so
+    the narrower range is widened about its centre until the longer is at most
+    ``max_stretch`` times it: the plane can then be drawn with equal units on both axes
+    (an arch of a few percent of the variance looks as small as it is) without a
+    sliver of a plot.
+    """
+    path = np.asarray(path, dtype=float)
+    if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
+        raise ValueError(f"path: expected (a, b) points, shape (k, 2), got {path.shape}")
+    if not max_stretch >= 1:
+        raise ValueError(f"max_stretch: expected a ratio >= 1 of the longer range to the shorter, got {max_stretch}")
+    low, high = path.min(axis=0), path.max(axis=0)
+    half = (0.5 + margin) * np.maximum(high - low, 1e-9)
+    half = np.maximum(half, half.max() / max_stretch)
+    middle = (low + high) / 2
+    alphas, betas = (np.linspace(middle[k] - half[k], middle[k] + half[k], size) for k in range(2))
+    return alphas, betas
 
 
 def _network_trajectory(network, trajectory):
@@ -70,7 +86,7 @@ def _network_trajectory(network, trajectory):
 
 
 def trajectory_landscape(loss, trajectory, resolution=41, margin=0.3, executor=None, cache=None, progress=True,
-                         train=False):
+                         train=False, max_stretch=2.5):
     r"""The PCA plane of ``trajectory``, the loss over it, and the path on it.
 
     ``loss`` is either ``loss_fn(params) -> float``, a function of a params dict with
@@ -82,7 +98,9 @@ def trajectory_landscape(loss, trajectory, resolution=41, margin=0.3, executor=N
     source's), or an array ``(points, P)`` of parameter vectors. At least 3 points.
 
     ``resolution`` grid points a side; ``margin``: the grid extends past the projected
-    path by this share of its span on each side. ``executor``, ``cache`` and
+    path by this share of its span on each side; ``max_stretch``: the narrower side is
+    widened until the longer is at most this many times it (see :func:`plane_ranges`),
+    so the plane can be drawn to scale. ``executor``, ``cache`` and
     ``progress`` are passed to :func:`~scratchnet.landscape.loss_grid`. Returns a
     :class:`TrajectoryLandscape`.
     """
@@ -114,7 +132,7 @@ def trajectory_landscape(loss, trajectory, resolution=41, margin=0.3, executor=N
     center = array[-1]
     path = project(array, center, d1, d2)
     off_plane = off_plane_distances(array, center, d1, d2, path)
-    alphas, betas = padded_range(path[:, 0], int(resolution), margin), padded_range(path[:, 1], int(resolution), margin)
+    alphas, betas = plane_ranges(path, int(resolution), margin, max_stretch)
     Z = evaluate["grid"](center, d1, d2, alphas, betas)
     path_loss = evaluate["points"](center, d1, d2, path)
     return TrajectoryLandscape(d1, d2, explained, center, alphas, betas, Z, path, path_loss, off_plane)

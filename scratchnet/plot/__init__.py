@@ -15,6 +15,7 @@ from scratchnet.plot.curves import (
 from scratchnet.plot.histograms import plot_activation_histograms
 from scratchnet.plot.landscapes import (
     animate_landscape_descent,
+    plot_difference,
     plot_interpolation,
     plot_landscape,
     plot_landscape_rows,
@@ -27,7 +28,8 @@ from scratchnet.plot.trajectory import animate_trajectory_landscape, plot_trajec
 __all__ = [
     "animate_landscape_descent", "animate_race", "animate_surface_descent", "animate_trajectory_landscape",
     "moving_average",
-    "plot_accuracy_panels", "plot_activation_histograms", "plot_descent_paths", "plot_gradient_field",
+    "plot_accuracy_panels", "plot_activation_histograms", "plot_descent_paths", "plot_difference",
+    "plot_gradient_field",
     "plot_history_comparison", "plot_interpolation", "plot_landscape", "plot_landscape_rows",
     "plot_optimizer_grid", "plot_surface_paths", "plot_surface_views", "plot_surfaces", "plot_training_curves",
     "plot_trajectory_landscape",

@@ -5,7 +5,15 @@ import numpy as np
 
 from scratchnet.objectives import get_objective
 from scratchnet.plot.notebook import builder
-from scratchnet.plot.style import CONTOUR_FILL, check_paths, color_for, contour_levels
+from scratchnet.plot.style import (
+    CONTOUR_FILL,
+    check_paths,
+    color_for,
+    contour_levels,
+    mark_ends,
+    mark_minimum,
+    marker_legend_handles,
+)
 
 
 def draw_contours(ax, objective, n=200, levels=20, filled=True, xlim=None, ylim=None):
@@ -15,8 +23,8 @@ def draw_contours(ax, objective, n=200, levels=20, filled=True, xlim=None, ylim=
     level_values = contour_levels(Z, levels, objective.log_scale)
     fill = ax.contourf(X, Y, Z, levels=level_values, cmap=CONTOUR_FILL, alpha=0.45) if filled else None
     ax.contour(X, Y, Z, levels=level_values, colors="0.35", linewidths=0.5, alpha=0.5)
-    for x, y in objective.minima:
-        ax.plot(x, y, marker="*", ms=14, color="gold", mec="black", mew=0.8, zorder=5, linestyle="none")
+    for number, (x, y) in enumerate(objective.minima):
+        mark_minimum(ax, x, y, label="minimum" if number == 0 else None)
     ax.set_xlim(*(xlim or objective.xlim))
     ax.set_ylim(*(ylim or objective.ylim))
     ax.set_xlabel("x")
@@ -25,12 +33,11 @@ def draw_contours(ax, objective, n=200, levels=20, filled=True, xlim=None, ylim=
 
 
 def draw_path(ax, path, label, color, markers=True):
-    """A descent path: line, optional step markers, a hollow start and a filled end."""
+    """A descent path: line, optional step markers, a ring at its start and a dot at its end (above the star)."""
     path = np.asarray(path)
     ax.plot(path[:, 0], path[:, 1], "-", color=color, lw=1.8, label=label, zorder=3,
             marker="o" if markers else None, ms=4.5, mec="white", mew=0.5)
-    ax.plot(*path[0], "o", ms=8, mfc="none", mec=color, mew=2, zorder=4)
-    ax.plot(*path[-1], "o", ms=7, color=color, mec="black", mew=0.8, zorder=4)
+    mark_ends(ax, path, color)
 
 
 @builder
@@ -89,5 +96,6 @@ def plot_optimizer_grid(objective, paths, ncols=2, title=None, markers=True):
         ax.set_title(f"{label}: f = {final:.3g} after {len(path) - 1} steps", fontsize=10)
     for ax in list(axes.flat)[len(paths):]:
         ax.remove()
+    fig.legend(handles=marker_legend_handles(), loc="outside lower center", ncols=3, fontsize=9, frameon=False)
     fig.suptitle(title or f"optimizers on {objective.formula}")
     return fig

@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from scratchnet.plot.notebook import builder
-from scratchnet.plot.style import accuracy_axis, color_for, linestyle_for
+from scratchnet.plot.style import HELD_OUT_STYLE, TRAIN_STYLE, accuracy_axis, color_for, linestyle_for
 
 
 def moving_average(values, window):
@@ -44,8 +44,8 @@ def plot_training_curves(loss_history, train_acc, test_acc, iterations_per_epoch
     iterations = np.arange(1, loss_history.size + 1)
     window = smooth_window or iterations_per_epoch
     smooth = moving_average(loss_history, window)
-    ax_loss.plot(iterations, loss_history, color="tab:blue", alpha=0.25, lw=0.8, label="mini-batch loss")
-    ax_loss.plot(iterations[len(iterations) - smooth.size:], smooth, color="tab:blue", lw=2,
+    ax_loss.plot(iterations, loss_history, color=TRAIN_STYLE["color"], alpha=0.25, lw=0.8, label="mini-batch loss")
+    ax_loss.plot(iterations[len(iterations) - smooth.size:], smooth, color=TRAIN_STYLE["color"], lw=2,
                  label=f"moving average ({min(window, loss_history.size)} iterations)")
     ax_loss.set_xlabel("iteration")
     ax_loss.set_ylabel("loss")
@@ -55,8 +55,8 @@ def plot_training_curves(loss_history, train_acc, test_acc, iterations_per_epoch
 
     epochs = np.arange(len(train_acc)) + first_epoch
     few = len(epochs) <= 30  # markers help on short runs and clutter long ones
-    ax_acc.plot(epochs, train_acc, "-", marker="o" if few else None, ms=3, label="train")
-    ax_acc.plot(epochs, test_acc, "--", marker="s" if few else None, ms=3, label="test")
+    ax_acc.plot(epochs, train_acc, marker="o" if few else None, ms=3, label="train", **TRAIN_STYLE)
+    ax_acc.plot(epochs, test_acc, marker="s" if few else None, ms=3, label="test", **HELD_OUT_STYLE)
     ax_acc.set_xlabel("epoch")
     ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_acc.set_ylabel("accuracy")

@@ -54,7 +54,7 @@ def plot_filter_responses(image, filters, responses, title=None):
     axes[1, 0].axis("off")
     for k, (kernel, response) in enumerate(zip(filters, responses, strict=True), 1):
         _image(axes[0, k], kernel, f"filter {k - 1}")
-        _image(axes[1, k], response, "its response", cmap="gray")
+        _image(axes[1, k], response, "its response")  # gray_r like the filters (as the book): dark = large
     if title:
         fig.suptitle(title)
     return fig

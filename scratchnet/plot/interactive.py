@@ -14,7 +14,7 @@ import numpy as np
 from scratchnet.fileio import atomic_path, write_bytes_atomic
 from scratchnet.objectives import get_objective
 from scratchnet.plot.landscapes import PATH_COLORS
-from scratchnet.plot.style import color_for
+from scratchnet.plot.style import MINIMUM_STYLE, color_for, grid_minimum
 
 PLOTLY_JS = "plotly.min.js"  # the one copy of plotly's JavaScript, beside the pages
 
@@ -29,36 +29,86 @@ def _plotly():
 
 
 def _path_traces(go, paths, heights, colors, lift):
+    """Each path as a line with its points, a ring at its start and a dot at its end (one legend entry each)."""
     traces = []
     for (label, path), color in zip(paths.items(), colors, strict=False):
         path, z = np.asarray(path, dtype=float), np.asarray(heights[label], dtype=float) + lift
+        hover = "x %{x:.4g}<br>y %{y:.4g}<br>loss %{z:.6g}<extra>" + label + "</extra>"
         traces.append(go.Scatter3d(x=path[:, 0], y=path[:, 1], z=z, mode="lines+markers", name=label,
-                                   line={"color": color, "width": 6}, marker={"size": 6, "color": color},
-                                   hovertemplate="x %{x:.4g}<br>y %{y:.4g}<br>loss %{z:.6g}<extra>" + label
-                                                 + "</extra>"))
+                                   legendgroup=label, line={"color": color, "width": 7},
+                                   marker={"size": 3.5, "color": color}, hovertemplate=hover))
+        traces.append(go.Scatter3d(x=path[:1, 0], y=path[:1, 1], z=z[:1], mode="markers", name=f"{label}: start",
+                                   legendgroup=label, showlegend=False, hovertemplate=hover,
+                                   marker={"size": 9, "color": "white", "symbol": "circle-open",
+                                           "line": {"color": color, "width": 4}}))
+        traces.append(go.Scatter3d(x=path[-1:, 0], y=path[-1:, 1], z=z[-1:], mode="markers", name=f"{label}: end",
+                                   legendgroup=label, showlegend=False, hovertemplate=hover,
+                                   marker={"size": 7, "color": color, "line": {"color": "black", "width": 1}}))
     return traces
 
 
+def scene_view(alphas, betas, paths=None, equal_aspect=False):
+    """The scene's proportions and a camera that looks at the paths from above, facing their start.
+
+    A fixed aspect keeps the scene inside the page (plotly's automatic one follows the
+    data and can make a tower taller than the window). The camera stands high (about 55
+    degrees up) on the side opposite to where the paths start: a path starts high and
+    runs down, and the far slope faces the camera, while a near slope would hide the
+    valley behind its rim.
+    """
+    width, depth = abs(alphas[-1] - alphas[0]), abs(betas[-1] - betas[0])
+    longer = max(width, depth)
+    aspect = {"x": 1.2 * width / longer, "y": 1.2 * depth / longer, "z": 0.5} if equal_aspect else \
+        {"x": 1.2, "y": 1.2, "z": 0.7}
+    direction = np.array([-1.0, -1.2])  # without paths: from low x and low y
+    if paths:
+        starts = np.array([np.asarray(path, dtype=float)[0] for path in paths.values()])
+        middle = np.array([(alphas[0] + alphas[-1]) / 2, (betas[0] + betas[-1]) / 2])
+        offset = (starts.mean(axis=0) - middle) / np.array([max(width, 1e-12), max(depth, 1e-12)])
+        if np.linalg.norm(offset) > 0.05:
+            direction = -offset
+    direction = direction / np.linalg.norm(direction) * 1.45
+    return {"aspectmode": "manual", "aspectratio": aspect,
+            "camera": {"eye": {"x": float(direction[0]), "y": float(direction[1]), "z": 2.0},
+                       "center": {"x": 0, "y": 0, "z": -0.1}}}
+
+
 def surface_figure(alphas, betas, Z, paths=None, heights=None, title=None, xlabel="alpha", ylabel="beta",
-                   zlabel="loss", colorscale="Viridis", colors=None):
-    """A rotatable surface of ``Z`` with the ``paths`` (label -> ``(k, 2)``) drawn on it at ``heights``."""
+                   zlabel="loss", colorscale="Viridis", colors=None, equal_aspect=False, mark_minimum=True):
+    """A rotatable surface of ``Z`` with the ``paths`` (label -> ``(k, 2)``) drawn on it at ``heights``.
+
+    Each path has a ring at its start and a dot at its end; a gold diamond marks the grid's
+    lowest point. The scene has a fixed aspect (``equal_aspect``: the plane to scale) and a
+    camera from the paths' side (:func:`scene_view`); the paths are drawn a sliver above
+    the opaque surface, so what is in front is what is seen.
+    """
     go = _plotly()
     Z = np.asarray(Z, dtype=float)
+    alphas, betas = np.asarray(alphas, dtype=float), np.asarray(betas, dtype=float)
     if Z.shape != (len(betas), len(alphas)):
         raise ValueError(f"Z: expected shape (len(betas), len(alphas)) = ({len(betas)}, {len(alphas)}), "
                          f"got {Z.shape}")
-    surface = go.Surface(x=np.asarray(alphas, dtype=float), y=np.asarray(betas, dtype=float), z=Z,
-                         colorscale=colorscale, opacity=0.75, colorbar={"title": zlabel},
+    # Opaque: a translucent WebGL surface tints and hides what lies on it, and shows the far wall through the near.
+    surface = go.Surface(x=alphas, y=betas, z=Z, colorscale=colorscale, opacity=1.0, name=zlabel,
+                         colorbar={"title": {"text": zlabel}, "len": 0.75},
                          hovertemplate=f"{xlabel} %{{x:.4g}}<br>{ylabel} %{{y:.4g}}<br>{zlabel} %{{z:.6g}}"
                                        "<extra></extra>")
     traces = [surface]
+    lift = 0.015 * float(np.nanmax(Z) - np.nanmin(Z))  # a sliver above the surface, so the path stays in view
     if paths:
-        lift = 0.01 * float(np.nanmax(Z) - np.nanmin(Z))  # a sliver above the surface, so the path stays in view
         traces += _path_traces(go, paths, heights, colors or PATH_COLORS * 4, lift)
+    if mark_minimum and np.isfinite(Z).any():
+        a, b, value = grid_minimum(alphas, betas, Z)
+        traces.append(go.Scatter3d(x=[a], y=[b], z=[value + lift], mode="markers",
+                                   name=f"lowest point of the grid ({value:.4g})",
+                                   marker={"size": 8, "symbol": "diamond", "color": MINIMUM_STYLE["color"],
+                                           "line": {"color": "black", "width": 1}}))
     figure = go.Figure(traces)
-    figure.update_layout(title=title, scene={"xaxis_title": xlabel, "yaxis_title": ylabel, "zaxis_title": zlabel,
-                                             "camera": {"eye": {"x": 1.5, "y": -1.5, "z": 1.2}}},
-                         margin={"l": 0, "r": 0, "t": 50, "b": 0}, legend={"x": 0.01, "y": 0.99})
+    scene = scene_view(alphas, betas, paths, equal_aspect)
+    figure.update_layout(title=title, showlegend=True,
+                         scene={"xaxis_title": xlabel, "yaxis_title": ylabel, "zaxis_title": zlabel, **scene},
+                         margin={"l": 0, "r": 0, "t": 60, "b": 0},
+                         legend={"x": 0.01, "y": 0.92, "bgcolor": "rgba(255, 255, 255, 0.8)"})
     return figure
 
 
@@ -67,7 +117,7 @@ def trajectory_figure(result, title=None):
     labels = result.axis_labels
     return surface_figure(result.alphas, result.betas, result.Z, {"training path": result.path},
                           {"training path": result.path_loss}, title=title or "loss on the plane of the path",
-                          xlabel=labels["xlabel"], ylabel=labels["ylabel"])
+                          xlabel=labels["xlabel"], ylabel=labels["ylabel"], equal_aspect=True)
 
 
 def objective_paths_figure(objective, paths, n=80, title=None, xlim=None, ylim=None):
@@ -77,28 +127,55 @@ def objective_paths_figure(objective, paths, n=80, title=None, xlim=None, ylim=N
     heights = {label: objective(np.asarray(p)[:, 0], np.asarray(p)[:, 1]) for label, p in paths.items()}
     colors = [color_for(label, index) for index, label in enumerate(paths)]
     figure = surface_figure(X[0], Y[:, 0], Z, paths, heights, title=title or f"paths on {objective.name}",
-                            xlabel="x", ylabel="y", zlabel="f(x, y)", colors=colors)
-    # Seen from the side the paths start on (low x, low y), the surface does not hide them.
-    figure.update_layout(scene_camera={"eye": {"x": -1.3, "y": -1.9, "z": 1.3}},
-                         scene_aspectmode="manual", scene_aspectratio={"x": 1.5, "y": 1, "z": 0.8})
+                            xlabel="x", ylabel="y", zlabel="f(x, y)", colors=colors, equal_aspect=True,
+                            mark_minimum=False)
+    a, b = np.asarray(objective.minima, dtype=float).T if len(objective.minima) else ([], [])
+    lift = 0.015 * float(np.nanmax(Z) - np.nanmin(Z))
+    figure.add_trace(_plotly().Scatter3d(x=a, y=b, z=objective(np.asarray(a), np.asarray(b)) + lift, mode="markers",
+                                         name="minimum", marker={"size": 8, "symbol": "diamond",
+                                                                 "color": MINIMUM_STYLE["color"],
+                                                                 "line": {"color": "black", "width": 1}}))
     return figure
 
 
+def _counter(title, step_name, step, height):
+    counter = f"{step_name} {step}: loss {height:.4g}"
+    return {"text": f"{title}<br><sup>{counter}</sup>" if title else counter}
+
+
 def descent_animation(alphas, betas, Z, path, heights, label="descent", title=None, xlabel="alpha",
-                      ylabel="beta", frames=None):
-    """The point moving down the surface, with play/pause and a step slider; the surface stays rotatable."""
+                      ylabel="beta", frames=None, zlabel="loss", equal_aspect=False, color=None, step_name="step",
+                      step_labels=None):
+    """The point moving down the surface, with play/pause and a step slider; the surface stays rotatable.
+
+    The whole path is drawn faintly from the start (so the camera and the reader know where
+    it goes); the frames draw it boldly up to each step, and the title counts
+    ``step_name`` (``step_labels[i]`` for point ``i``, if given) and the loss there.
+    """
     go = _plotly()
     path, heights = np.asarray(path, dtype=float), np.asarray(heights, dtype=float)
     steps = np.arange(len(path)) if frames is None or frames >= len(path) else \
         np.unique(np.linspace(0, len(path) - 1, frames).round().astype(int))
-    figure = surface_figure(alphas, betas, Z, {label: path[:1]}, {label: heights[:1]}, title=title,
-                            xlabel=xlabel, ylabel=ylabel)
-    lift = 0.01 * float(np.nanmax(Z) - np.nanmin(Z))
-    figure.frames = [go.Frame(name=str(step), traces=[1], data=[go.Scatter3d(
-        x=path[:step + 1, 0], y=path[:step + 1, 1], z=heights[:step + 1] + lift)]) for step in steps]
-    slider = {"steps": [{"label": str(step), "method": "animate",
+    color = color or PATH_COLORS[0]
+    figure = surface_figure(alphas, betas, Z, {label: path}, {label: heights}, title=title, xlabel=xlabel,
+                            ylabel=ylabel, zlabel=zlabel, colors=[color], equal_aspect=equal_aspect)
+    lift = 0.015 * float(np.nanmax(Z) - np.nanmin(Z))
+    # traces: 0 the surface, 1 the path, 2 its start, 3 its end, 4 the lowest point. The path trace is the
+    # moving part: at step s it is the path up to s, and the "end" dot is the current point.
+    figure.data[1].update(x=path[:1, 0], y=path[:1, 1], z=heights[:1] + lift)
+    figure.data[3].update(x=path[:1, 0], y=path[:1, 1], z=heights[:1] + lift, name=f"{label}: now")
+    figure.add_trace(go.Scatter3d(x=path[:, 0], y=path[:, 1], z=heights + lift, mode="lines", hoverinfo="skip",
+                                  name=f"{label} (whole path)", opacity=0.8,
+                                  line={"color": color, "width": 3, "dash": "dot"}))
+    shown = step_labels if step_labels is not None else range(len(path))
+    figure.update_layout(title=_counter(title, step_name, shown[0], heights[0]))
+    figure.frames = [go.Frame(name=str(step), traces=[1, 3], data=[
+        go.Scatter3d(x=path[:step + 1, 0], y=path[:step + 1, 1], z=heights[:step + 1] + lift),
+        go.Scatter3d(x=path[step:step + 1, 0], y=path[step:step + 1, 1], z=heights[step:step + 1] + lift)],
+        layout={"title": _counter(title, step_name, shown[step], heights[step])}) for step in steps]
+    slider = {"steps": [{"label": str(shown[step]), "method": "animate",
                          "args": [[str(step)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True}}]}
-                        for step in steps], "currentvalue": {"prefix": "step "}}
+                        for step in steps], "currentvalue": {"prefix": f"{step_name} "}}
     play = {"type": "buttons", "direction": "left", "x": 0.0, "y": 1.0, "xanchor": "left", "yanchor": "top",
             "buttons": [
         {"label": "play", "method": "animate",

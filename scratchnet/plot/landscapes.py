@@ -10,11 +10,19 @@ import warnings
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
-from matplotlib.ticker import FixedLocator, MaxNLocator
+from matplotlib.ticker import FixedLocator, LogFormatterSciNotation, MaxNLocator
 
 from scratchnet.plot.animation import frame_steps, start_camera
 from scratchnet.plot.notebook import Animation, builder
-from scratchnet.plot.style import FALLBACK_COLORS, accuracy_axis
+from scratchnet.plot.style import (
+    END_STYLE,
+    MINIMUM_STYLE,
+    START_STYLE,
+    accuracy_axis,
+    data_style,
+    grid_minimum,
+    mark_minimum,
+)
 
 PATH_COLORS = ["#d62728", "#ff7f0e", "#7b3294", "#1f77b4"]
 
@@ -48,8 +56,12 @@ def _wide_range(Z):
     return low > 0 and high / low > 50
 
 
-def draw_landscape_contour(ax, alphas, betas, Z, cmap="viridis", levels=30, colorbar=True, label="loss"):
-    """Filled contours of ``Z`` (log-colored when it spans decades) with lines over them."""
+def draw_landscape_contour(ax, alphas, betas, Z, cmap="viridis", levels=30, colorbar=True, label="loss",
+                           colorbar_location="right"):
+    """Filled contours of ``Z`` (log-colored when it spans decades) with lines over them.
+
+    ``colorbar_location``: ``"right"``, or ``"bottom"`` for a wide map drawn to scale.
+    """
     Z = _check_grid(alphas, betas, Z)
     A, B = np.meshgrid(alphas, betas)
     if _wide_range(Z):
@@ -68,16 +80,31 @@ def draw_landscape_contour(ax, alphas, betas, Z, cmap="viridis", levels=30, colo
     ax.set_xlim(alphas[0], alphas[-1])  # paths that leave the grid are clipped, not allowed to stretch it
     ax.set_ylim(betas[0], betas[-1])
     if colorbar:
-        bar = ax.figure.colorbar(fill, ax=ax, shrink=0.85, format="%.3g",
+        bar = ax.figure.colorbar(fill, ax=ax, shrink=0.85, format="%.3g", location=colorbar_location,
                                  label=label + (" (log scale)" if _wide_range(Z) else ""))
-        if not _wide_range(Z):
+        if _wide_range(Z):  # ticks at powers of ten, not at the levels' odd values
+            bar.set_ticks(_decades(float(Z.min()), float(Z.max())))
+            bar.formatter = LogFormatterSciNotation()
+            bar.minorticks_off()
+        else:
             bar.set_ticks(np.linspace(float(Z.min()), float(Z.max()), 6 if Z.max() > Z.min() else 1))
     return fill
 
 
-def draw_landscape_surface(ax, alphas, betas, Z, cmap="viridis", alpha=0.8, zlabel="loss"):
-    """The grid as a 3D surface (gaps where ``Z`` is NaN)."""
+def _decades(low, high):
+    """The powers of ten within ``[low, high]`` (both positive)."""
+    return [10.0**k for k in range(int(np.ceil(np.log10(low))), int(np.floor(np.log10(high))) + 1)]
+
+
+def draw_landscape_surface(ax, alphas, betas, Z, cmap="viridis", alpha=0.8, zlabel="loss", log_height=False):
+    """The grid as a 3D surface (gaps where ``Z`` is NaN).
+
+    ``log_height``: heights are ``log10(Z)`` and the z axis says so; with the contour map's
+    log colours beside it, a minimum that spans decades looks the same in both.
+    """
     Z = _check_grid(alphas, betas, Z)
+    if log_height:
+        Z, zlabel = np.ma.log10(Z), f"log10 {zlabel}"
     A, B = np.meshgrid(alphas, betas)
     surface = ax.plot_surface(A, B, Z.filled(np.nan), cmap=cmap, alpha=alpha, linewidth=0, antialiased=True,
                               rstride=1, cstride=1, vmin=Z.min(), vmax=Z.max(), zorder=1)
@@ -87,6 +114,40 @@ def draw_landscape_surface(ax, alphas, betas, Z, cmap="viridis", alpha=0.8, zlab
     tidy_3d_ticks(ax)
     ax.set_box_aspect(None, zoom=0.88)  # room inside the axes for the tick and axis labels of every view
     return surface
+
+
+def _height(height, alphas, betas, equal_aspect, map_width):
+    """The figure's height: ``height``, or for a map drawn to scale ``map_width`` inches wide, what it needs."""
+    if not equal_aspect:
+        return height
+    ratio = abs(betas[-1] - betas[0]) / max(abs(alphas[-1] - alphas[0]), 1e-12)
+    return float(np.clip(map_width * ratio + 1.8, 4.2, height))
+
+
+def _bar_location(alphas, betas, equal_aspect):
+    """Under a map drawn to scale that is much wider than tall, beside it otherwise."""
+    wide = abs(alphas[-1] - alphas[0]) > 1.6 * abs(betas[-1] - betas[0])
+    return "bottom" if equal_aspect and wide else "right"
+
+
+def _short_label(label):
+    """``"PC2 (2.1% of the variance)"`` -> ``"PC2"``: a 3D axis's short side has no room for the rest."""
+    return label.split(" (")[0]
+
+
+def to_scale(ax_contour, ax_surface, alphas, betas):
+    """Equal units on both plane axes: the map at equal aspect, the surface's box in the plane's proportions."""
+    ax_contour.set_aspect("equal")
+    width, depth = abs(alphas[-1] - alphas[0]), abs(betas[-1] - betas[0])
+    longer = max(width, depth)
+    ax_surface.set_box_aspect((width / longer, depth / longer, 0.6), zoom=1.05)
+    for axis, side in ((ax_surface.xaxis, width), (ax_surface.yaxis, depth)):
+        axis.set_label_text(_short_label(axis.get_label_text()))  # the map beside it carries the long labels
+        axis.labelpad = 10
+        if side < 0.6 * longer:  # a short side: fewer ticks, its label clear of them
+            low, high = sorted(axis.get_view_interval())
+            axis.set_major_locator(FixedLocator([tick for tick in MaxNLocator(nbins=3).tick_values(low, high)
+                                                 if low <= tick <= high]))
 
 
 def tidy_3d_ticks(ax, bins=5):
@@ -127,17 +188,42 @@ def plot_surfaces(panels, cmap="viridis", xlabel="alpha", ylabel="beta", zlabel=
 
 
 @builder
+def plot_difference(alphas, betas, first, second, labels=("first", "second"), xlabel="alpha", ylabel="beta",
+                    title=None, quantity="loss"):
+    """Where two grids of the same plane differ: ``first - second`` on a diverging map centred at 0.
+
+    Red where ``first`` is higher, blue where it is lower, white where they agree; the
+    colour bar is symmetric, so equal shades mean equal differences either way.
+    """
+    difference = _check_grid(alphas, betas, first) - _check_grid(alphas, betas, second)
+    limit = float(np.abs(difference).max()) or 1.0
+    fig, ax = plt.subplots(figsize=(7.2, 5.6), layout="constrained")
+    A, B = np.meshgrid(alphas, betas)
+    fill = ax.contourf(A, B, difference, levels=np.linspace(-limit, limit, 21), cmap="RdBu_r")
+    ax.contour(A, B, difference, levels=[0.0], colors="black", linewidths=0.8)
+    fig.colorbar(fill, ax=ax, format="%.3g", label=f"{quantity} of {labels[0]} minus {labels[1]}")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title or f"{labels[0]} minus {labels[1]} (black: equal)")
+    return fig
+
+
+@builder
 def plot_landscape(alphas, betas, Z, path=None, path_heights=None, cmap="viridis", xlabel="alpha",
-                   ylabel="beta", title=None, path_label="path", note=None, elev=35, azim=-60):
+                   ylabel="beta", title=None, path_label="path", note=None, elev=35, azim=-60, equal_aspect=False):
     """Contour map and 3D surface of one grid, with an optional path drawn on both.
 
     ``path`` is ``(k, 2)`` in grid coordinates; ``path_heights`` its loss values (the
     path lies on the surface when they are the surface's own values). ``note`` is
-    written under the figure, e.g. to say what the heights are.
+    written under the figure, e.g. to say what the heights are. ``equal_aspect`` draws
+    the plane to scale (one unit is as long on both axes: for PCA planes, whose second
+    direction is much shorter). A ring marks the path's start, a dot its end, the gold
+    star the grid's lowest point.
     """
-    fig = plt.figure(figsize=(14, 5.8), layout="constrained")
+    fig = plt.figure(figsize=(14, _height(5.8, alphas, betas, equal_aspect, 6.5)), layout="constrained")
     ax_contour = fig.add_subplot(1, 2, 1)
-    draw_landscape_contour(ax_contour, alphas, betas, Z, cmap=cmap)
+    draw_landscape_contour(ax_contour, alphas, betas, Z, cmap=cmap,
+                           colorbar_location=_bar_location(alphas, betas, equal_aspect))
     ax_contour.set_xlabel(xlabel)
     ax_contour.set_ylabel(ylabel)
     ax_surface = fig.add_subplot(1, 2, 2, projection="3d", computed_zorder=False)
@@ -145,6 +231,8 @@ def plot_landscape(alphas, betas, Z, path=None, path_heights=None, cmap="viridis
     ax_surface.set_xlabel(xlabel)
     ax_surface.set_ylabel(ylabel)
     ax_surface.view_init(elev=elev, azim=azim)
+    if equal_aspect:
+        to_scale(ax_contour, ax_surface, alphas, betas)
     if path is not None:
         path = np.asarray(path, dtype=float)
         if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
@@ -153,23 +241,34 @@ def plot_landscape(alphas, betas, Z, path=None, path_heights=None, cmap="viridis
             raise ValueError(f"path_heights: expected one height per point ({len(path)},), got "
                              f"{np.shape(path_heights)}")
         ax_contour.plot(path[:, 0], path[:, 1], "-", color="white", lw=3.5, zorder=3)
-        ax_contour.plot(path[:, 0], path[:, 1], "-o", color="#d62728", lw=1.8, ms=3, label=path_label, zorder=4)
-        ax_contour.plot(*path[0], "o", ms=9, mfc="none", mec="white", mew=2.5, zorder=5, label="start")
-        ax_contour.plot(*path[-1], "*", ms=15, color="gold", mec="black", zorder=5, label="end")
-        ax_contour.legend(loc="upper right", fontsize=9)
+        ax_contour.plot(path[:, 0], path[:, 1], "-o", color=PATH_COLORS[0], lw=1.8, ms=3, label=path_label, zorder=4)
+        ax_contour.plot(*path[0], label="start", **{**START_STYLE, "color": "white", "mec": "white"})
+        ax_contour.plot(*path[-1], label="end", **{**END_STYLE, "mfc": PATH_COLORS[0]})
         if path_heights is not None:
             heights = np.asarray(path_heights)
             ax_surface.plot(path[:, 0], path[:, 1], heights, "-", color="black", lw=4, zorder=9)
-            ax_surface.plot(path[:, 0], path[:, 1], heights, "-o", color="#d62728", lw=2, ms=3, zorder=10)
+            ax_surface.plot(path[:, 0], path[:, 1], heights, "-o", color=PATH_COLORS[0], lw=2, ms=3, zorder=10)
             ax_surface.scatter(*path[0], heights[0], s=90, facecolor="white", edgecolor="black", linewidth=2,
                                depthshade=False, zorder=11, label="start")
-            ax_surface.scatter(*path[-1], heights[-1], marker="*", s=200, color="gold", edgecolor="black",
-                               depthshade=False, zorder=11, label="end")
+            ax_surface.scatter(*path[-1], heights[-1], s=60, color=PATH_COLORS[0], edgecolor="black",
+                               depthshade=False, zorder=12, label="end")
+    _mark_grid_minimum(ax_contour, ax_surface, alphas, betas, Z)
+    ax_contour.legend(loc="upper right", fontsize=9, framealpha=0.9)
     if title:
         fig.suptitle(title)
     if note:
         fig.text(0.5, -0.01, note, ha="center", va="top", fontsize=9, style="italic")
     return fig
+
+
+def _mark_grid_minimum(ax_contour, ax_surface, alphas, betas, Z):
+    """The gold star at the grid's lowest point, on the map and (when given) on the surface."""
+    a, b, value = grid_minimum(alphas, betas, Z)
+    star = mark_minimum(ax_contour, a, b, label=f"lowest point of the grid ({value:.4g})")
+    if ax_surface is not None:
+        ax_surface.scatter(a, b, value, marker="*", s=260, color=MINIMUM_STYLE["color"], edgecolor="black",
+                           depthshade=False, zorder=11, label="lowest point of the grid")
+    return star
 
 
 @builder
@@ -183,20 +282,21 @@ def plot_interpolation(alphas, losses, accuracies=None, title=None, markers=(0.0
     if not losses:
         raise ValueError("losses: expected at least one curve, got none")
     fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
-    colors = iter(FALLBACK_COLORS)
     handles = []
+    # One colour per data (train blue, held-out orange, as everywhere); loss solid, accuracy dashed.
     for label, values in losses.items():
-        (line,) = ax.semilogy(alphas, values, "-", color=next(colors), lw=2, label=f"{label} loss")
+        (line,) = ax.semilogy(alphas, values, "-", color=data_style(label)["color"], lw=2, label=f"{label} loss")
         handles.append(line)
     ax.set_xlabel(r"$a$ in $\theta(a) = (1 - a)\,\theta_{\mathrm{initial}} + a\,\theta_{\mathrm{trained}}$")
-    ax.set_ylabel("loss (log scale)")
+    ax.set_ylabel("loss (log scale, solid)")
     ax.grid(alpha=0.3, which="both")
     if accuracies:
         twin = ax.twinx()
         for label, values in accuracies.items():
-            (line,) = twin.plot(alphas, values, "--", color=next(colors), lw=1.8, label=f"{label} accuracy")
+            (line,) = twin.plot(alphas, values, "--", color=data_style(label)["color"], lw=1.8,
+                                label=f"{label} accuracy")
             handles.append(line)
-        twin.set_ylabel("accuracy")
+        twin.set_ylabel("accuracy (dashed)")
         accuracy_axis(twin)
     for position, name in zip(markers, marker_labels, strict=True):
         ax.axvline(position, color="0.3", linestyle=":", lw=1)
@@ -210,36 +310,45 @@ def plot_interpolation(alphas, losses, accuracies=None, title=None, markers=(0.0
 @builder
 def animate_landscape_descent(alphas, betas, Z, paths, heights, cmap="viridis", frames=None, interval=100,
                               xlabel="alpha", ylabel="beta", title=None, elev=35, azim=-60, step_name="step",
-                              step_labels=None):
+                              step_labels=None, equal_aspect=False):
     """Points descending the surface and the contour map together, one frame per step.
 
     ``paths`` maps a label to ``(k, 2)`` coordinates and ``heights`` the same labels to
-    ``k`` loss values. The surface and contours are drawn once; each frame adds the
-    trails so far, the current points and a counter, ``step_name`` followed by the step
-    number or by ``step_labels[step]`` (e.g. the iteration each point was recorded at).
-    Returns an ``ArtistAnimation``.
+    ``k`` loss values. The surface and contours are drawn once, with a ring at each
+    start and the gold star at the grid's lowest point; each frame adds the trails so
+    far, the current points and a counter: ``step_name`` followed by the step number or
+    by ``step_labels[step]`` (e.g. the iteration each point was recorded at), and the
+    loss there. Returns an ``ArtistAnimation``.
     """
     if not paths or set(paths) != set(heights):
         raise ValueError("paths, heights: expected the same non-empty set of labels in both")
     paths = {label: np.asarray(path) for label, path in paths.items()}
-    fig = plt.figure(figsize=(13, 5.6), layout="constrained")
+    fig = plt.figure(figsize=(13, _height(5.6, alphas, betas, equal_aspect, 5.5)), layout="constrained")
     ax_surface = fig.add_subplot(1, 2, 1, projection="3d", computed_zorder=False)
     draw_landscape_surface(ax_surface, alphas, betas, Z, cmap=cmap, alpha=0.65)
     ax_surface.set_xlabel(xlabel)
     ax_surface.set_ylabel(ylabel)
     ax_surface.view_init(elev=elev, azim=azim)
     ax_contour = fig.add_subplot(1, 2, 2)
-    draw_landscape_contour(ax_contour, alphas, betas, Z, cmap=cmap)
+    draw_landscape_contour(ax_contour, alphas, betas, Z, cmap=cmap,
+                           colorbar_location=_bar_location(alphas, betas, equal_aspect))
     ax_contour.set_xlabel(xlabel)
     ax_contour.set_ylabel(ylabel)
+    if equal_aspect:  # the plane to scale, as plot_landscape draws it
+        to_scale(ax_contour, ax_surface, alphas, betas)
+    star = _mark_grid_minimum(ax_contour, ax_surface, alphas, betas, Z)
+    # Strong colors, each drawn over a black outline, so every path shows on any colormap.
+    colors = {label: color for label, color in zip(paths, PATH_COLORS * 4, strict=False)}
+    for label, path in paths.items():  # where each path starts stays marked in every frame
+        ax_contour.plot(*path[0], **{**START_STYLE, "color": colors[label], "mec": "white"})
+        ax_surface.scatter(*path[0], np.asarray(heights[label])[0], s=90, facecolor="white", edgecolor="black",
+                           linewidth=2, depthshade=False, zorder=11)
     if title:
         fig.suptitle(title)
     camera = start_camera(fig)
-    # Strong colors, each drawn over a black outline, so every path shows on any colormap.
-    colors = {label: color for label, color in zip(paths, PATH_COLORS * 4, strict=False)}
     snapshots = []
     for step in frame_steps(max(len(p) for p in paths.values()), frames):
-        handles = []
+        handles, losses = [star], []
         for label, path in paths.items():
             upto = min(step, len(path) - 1)
             z = np.asarray(heights[label])[: upto + 1]
@@ -253,9 +362,11 @@ def animate_landscape_descent(alphas, betas, Z, paths, heights, cmap="viridis", 
                                        label=label)
             ax_contour.plot(path[upto, 0], path[upto, 1], "o", color=color, ms=8, mec="black")
             handles.append(trail)
-        ax_contour.legend(handles=handles, loc="upper right", fontsize=8)
+            losses.append(f"{label} {z[-1]:.4g}" if len(paths) > 1 else f"{z[-1]:.4g}")
+        ax_contour.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
         shown = step if step_labels is None else step_labels[step]
-        ax_contour.text(0.02, 0.96, f"{step_name} {shown}", transform=ax_contour.transAxes, va="top",
+        ax_contour.text(0.02, 0.96, f"{step_name} {shown}: loss {', '.join(losses)}", transform=ax_contour.transAxes,
+                        va="top", fontsize=9,
                         bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85})
         snapshots.append(camera.snap())
     return Animation(fig, snapshots, interval=interval, blit=False)
@@ -272,7 +383,9 @@ def plot_landscape_rows(panels, cmap="viridis", xlabel="alpha", ylabel="beta", t
         draw_landscape_contour(ax_contour, alphas, betas, Z, cmap=cmap)
         ax_contour.set_title(f"{panel_title}: contours")
         ax_surface = fig.add_subplot(len(panels), 2, 2 * row + 2, projection="3d")
-        draw_landscape_surface(ax_surface, alphas, betas, Z, cmap=cmap, alpha=0.9)
+        # heights on the contours' scale: log10 where the colours are log-scaled
+        draw_landscape_surface(ax_surface, alphas, betas, Z, cmap=cmap, alpha=0.9,
+                               log_height=_wide_range(_check_grid(alphas, betas, Z)))
         ax_surface.set_title(f"{panel_title}: surface")
         ax_surface.view_init(elev=elev, azim=azim)
         for ax in (ax_contour, ax_surface):

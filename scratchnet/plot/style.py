@@ -19,6 +19,42 @@ FALLBACK_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c56
 CONTOUR_FILL = "Greys"
 SURFACE_MAP = "viridis"
 
+# One meaning per marker, in every figure: a gold star is the lowest point (of the function, or of
+# the drawn grid where the function's is unknown), an open ring a path's start, a filled dot its end.
+# The end dot is drawn above the star and smaller, so an end at the minimum shows both.
+MINIMUM_STYLE = {"marker": "*", "ms": 16, "color": "gold", "mec": "black", "mew": 0.8, "linestyle": "none",
+                 "zorder": 5, "clip_on": False}  # whole even on the frame's edge
+START_STYLE = {"marker": "o", "ms": 9, "mfc": "none", "mew": 2.2, "linestyle": "none", "zorder": 6}
+END_STYLE = {"marker": "o", "ms": 6.5, "mec": "black", "mew": 0.8, "linestyle": "none", "zorder": 7}
+
+
+def mark_minimum(ax, x, y, label="minimum"):
+    """The gold star at ``(x, y)``: the lowest point."""
+    return ax.plot(x, y, label=label, **MINIMUM_STYLE)[0]
+
+
+def mark_ends(ax, path, color, start_color=None):
+    """A ring at the path's start and a dot at its end (both in the path's color; the start ring may differ)."""
+    path = np.asarray(path)
+    ax.plot(*path[0], mec=start_color or color, **START_STYLE)
+    ax.plot(*path[-1], mfc=color, **END_STYLE)
+
+
+def marker_legend_handles(minimum_label="minimum", color="0.25"):
+    """Legend entries for the three markers (for figures whose panels carry no legend of their own)."""
+    from matplotlib.lines import Line2D
+
+    return [Line2D([], [], label=minimum_label, **MINIMUM_STYLE),
+            Line2D([], [], label="start", mec=color, **START_STYLE),
+            Line2D([], [], label="end", mfc=color, **END_STYLE)]
+
+
+def grid_minimum(alphas, betas, Z):
+    """``(a, b, value)``: the lowest finite point of the grid ``Z[j, i]`` at ``(alphas[i], betas[j])``."""
+    Z = np.ma.masked_invalid(np.asarray(Z, dtype=float))
+    j, i = np.unravel_index(int(np.ma.argmin(Z)), Z.shape)
+    return float(alphas[i]), float(betas[j]), float(Z[j, i])
+
 
 def color_for(name, index=0):
     """The color of an optimizer by name (case-insensitive prefix), else a fallback by index."""
@@ -40,6 +76,17 @@ def contour_levels(Z, count=20, log_scale=False, decades=6):
         return np.linspace(low, high, count)
     span = max(high - low, 1e-12)
     return low + np.geomspace(span * 10.0**-decades, span, count)
+
+
+# One look for the data a network learns from and one for the data it is judged on, in every figure:
+# train blue and solid, held-out (test or validation) orange and dashed.
+TRAIN_STYLE = {"color": "#1f77b4", "linestyle": "-"}
+HELD_OUT_STYLE = {"color": "#ff7f0e", "linestyle": "--"}
+
+
+def data_style(label):
+    """The style of a curve of ``label``'s data: train, or held out (``"test"``, ``"validation"``...)."""
+    return dict(TRAIN_STYLE) if str(label).lower().startswith("train") else dict(HELD_OUT_STYLE)
 
 
 ACCURACY_YLIM = (0.0, 1.03)  # a little room above 1.0, so a perfect score is not drawn on the top spine

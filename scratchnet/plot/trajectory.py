@@ -18,13 +18,15 @@ def _check_result(result):
 def plot_trajectory_landscape(result, title=None, path_label="training path", cmap="viridis", note=NOTE):
     """Contour map and 3D surface of the loss over the path's plane, with the path on both.
 
-    The axes name the principal directions and their share of the path's variance;
+    The axes name the principal directions and their share of the path's variance, and
+    the plane is drawn to scale (equal units on both axes);
     ``note`` (under the figure) says what the path's heights are. Returns a Figure.
     """
     _check_result(result)
     return plot_landscape(result.alphas, result.betas, result.Z, path=result.path, path_heights=result.path_loss,
                           path_label=path_label, note=note, cmap=cmap,
-                          title=title or "loss on the PCA plane of the training path", **result.axis_labels)
+                          title=title or "loss on the PCA plane of the training path", equal_aspect=True,
+                          **result.axis_labels)
 
 
 @builder
@@ -39,4 +41,5 @@ def animate_trajectory_landscape(result, frames=64, step_labels=None, step_name=
     return animate_landscape_descent(result.alphas, result.betas, result.Z, {label: result.path},
                                      {label: result.path_loss}, cmap=cmap, frames=frames, interval=interval,
                                      title=title or "descending the loss surface of its own path",
-                                     step_name=step_name, step_labels=step_labels, **result.axis_labels)
+                                     step_name=step_name, step_labels=step_labels, equal_aspect=True,
+                                     **result.axis_labels)

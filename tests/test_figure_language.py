@@ -1,0 +1,252 @@
+"""One visual language, nothing hidden, nothing misleading: checks that hold for every figure builder.
+
+Each check reads the drawn figure (artists, their data, rendered text extents), so a builder
+that breaks the house rules fails here: a path point outside its axes, a marker hidden under
+another, two tick labels printed over each other, a PCA plane stretched, one quantity in two
+colormaps, train and held-out data styled differently.
+"""
+
+import gc
+import itertools
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import LogNorm
+
+from scratchnet.landscape import TrajectoryLandscape, plane_ranges
+from scratchnet.plot import (
+    animate_landscape_descent,
+    plot_descent_paths,
+    plot_difference,
+    plot_interpolation,
+    plot_landscape,
+    plot_landscape_rows,
+    plot_optimizer_grid,
+    plot_training_curves,
+    plot_trajectory_landscape,
+)
+from scratchnet.plot.filters import plot_filter_responses
+from scratchnet.plot.style import HELD_OUT_STYLE, MINIMUM_STYLE, TRAIN_STYLE, data_style, grid_minimum
+
+BOWL_PATHS = {"SGD": np.array([[-7.0, 2.0], [-5.0, -1.5], [-3.0, 1.0], [-1.0, -0.4], [0.0, 0.0]]),
+              "Adam": np.array([[-7.0, 2.0], [-6.0, 1.2], [-4.5, 0.3], [-2.0, -0.1], [0.05, 0.02]])}
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+    gc.collect()
+
+
+def _pca_result(stretch=6.0):
+    """A TrajectoryLandscape whose path spans ``stretch`` times more along PC1 than PC2 (a bent descent)."""
+    steps = np.linspace(0, 1, 12)
+    path = np.stack([-3.0 + 3.0 * steps, (3.0 / stretch) * np.sin(np.pi * steps)], axis=1)
+    alphas, betas = plane_ranges(path, 15, margin=0.2)
+    A, B = np.meshgrid(alphas, betas)
+    Z = 0.3 + 0.2 * (A - 0.8) ** 2 + 1.5 * B**2
+    return TrajectoryLandscape(np.eye(2)[0], np.eye(2)[1], np.array([0.95, 0.04]), np.zeros(2), alphas, betas, Z,
+                               path, 0.3 + 0.2 * (path[:, 0] - 0.8) ** 2 + 1.5 * path[:, 1] ** 2, np.zeros(12))
+
+
+def _data_lines(ax):
+    """The lines of ``ax`` that are paths (more than one point)."""
+    return [line for line in ax.lines if len(line.get_xydata()) > 1]
+
+
+def assert_paths_inside(ax):
+    x0, x1 = sorted(ax.get_xlim())
+    y0, y1 = sorted(ax.get_ylim())
+    for line in _data_lines(ax):
+        points = line.get_xydata()
+        inside = (points[:, 0] >= x0 - 1e-9) & (points[:, 0] <= x1 + 1e-9) & \
+            (points[:, 1] >= y0 - 1e-9) & (points[:, 1] <= y1 + 1e-9)
+        assert inside.all(), f"{line.get_label()}: points {points[~inside].tolist()} lie outside the axes"
+
+
+def assert_no_marker_hidden(ax):
+    """A single-point marker drawn under a larger or equal one at the same place would not be seen."""
+    markers = [line for line in ax.lines if len(line.get_xydata()) == 1 and line.get_marker() not in (None, "None")]
+    for a, b in itertools.combinations(markers, 2):
+        if np.allclose(a.get_xydata(), b.get_xydata()):
+            under, over = (a, b) if a.get_zorder() < b.get_zorder() else (b, a)
+            assert over.get_markersize() < under.get_markersize() or over.get_markerfacecolor() == "none", (
+                f"{over.get_label()!r} (size {over.get_markersize()}) hides {under.get_label()!r} "
+                f"(size {under.get_markersize()})")
+
+
+def assert_tick_labels_apart(fig):
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        if ax.name == "3d":
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            boxes = [label.get_window_extent(renderer) for label in axis.get_ticklabels()
+                     if label.get_visible() and label.get_text()]
+            for a, b in itertools.combinations(boxes, 2):
+                assert not a.overlaps(b), f"tick labels overlap on {ax.get_label() or ax.get_title()!r}"
+
+
+FIGURES = {
+    "descent paths": lambda: plot_descent_paths("bowl", BOWL_PATHS),
+    "optimizer grid": lambda: plot_optimizer_grid("bowl", BOWL_PATHS),
+    "landscape": lambda: plot_landscape(*_grid(), path=BOWL_PATHS["SGD"] / 8, path_heights=np.ones(5)),
+    "trajectory": lambda: plot_trajectory_landscape(_pca_result()),
+    "difference": lambda: plot_difference(*_grid(), _grid()[2] * 1.1, labels=("a", "b")),
+    "curves": lambda: plot_training_curves(np.linspace(2, 0.1, 90), np.linspace(0.1, 0.97, 9),
+                                           np.linspace(0.1, 0.92, 9), 10),
+}
+
+
+def _grid():
+    alphas, betas = np.linspace(-1, 1, 11), np.linspace(-0.5, 0.5, 9)
+    return alphas, betas, 1.0 + np.add.outer(3 * betas**2, (alphas - 0.2) ** 2)
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_path_inside_its_axes_no_marker_hidden_no_tick_labels_overlapping(name):
+    fig = FIGURES[name]()
+    for ax in fig.axes:
+        if ax.name != "3d" and ax.get_label() != "<colorbar>":
+            assert_paths_inside(ax)
+            assert_no_marker_hidden(ax)
+    assert_tick_labels_apart(fig)
+
+
+def test_the_checks_catch_what_they_are_for():
+    # each check fails on the defect it exists for
+    fig, ax = plt.subplots()
+    ax.plot([0, 2], [0, 0.5])
+    ax.set_xlim(0, 1)
+    with pytest.raises(AssertionError, match="outside the axes"):
+        assert_paths_inside(ax)
+    ax.plot(0.5, 0.5, label="minimum", **MINIMUM_STYLE)
+    ax.plot(0.5, 0.5, "o", ms=20, zorder=9, label="end")
+    with pytest.raises(AssertionError, match="'end' .* hides 'minimum'"):
+        assert_no_marker_hidden(ax)
+    crowded, axes = plt.subplots(figsize=(1.5, 1.5))
+    axes.set_xticks(np.arange(12), [f"{k}.000000" for k in range(12)])
+    with pytest.raises(AssertionError, match="tick labels overlap"):
+        assert_tick_labels_apart(crowded)
+
+
+def test_the_star_marks_the_lowest_point_and_the_path_end_is_a_dot():
+    alphas, betas, Z = _grid()
+    path = np.array([[-0.9, 0.4], [-0.5, 0.1], [-0.3, -0.2]])  # ends away from the minimum (0.2, 0)
+    fig = plot_landscape(alphas, betas, Z, path=path, path_heights=np.ones(3))
+    contour = fig.axes[0]
+    (star,) = [line for line in contour.lines if line.get_marker() == "*"]
+    np.testing.assert_allclose(star.get_xydata()[0], [0.2, 0.0])
+    assert grid_minimum(alphas, betas, Z) == (pytest.approx(0.2), pytest.approx(0.0), pytest.approx(1.0))
+    (end,) = [line for line in contour.lines if line.get_label() == "end"]
+    assert end.get_marker() == "o" and tuple(end.get_xydata()[0]) == (-0.3, -0.2)
+    # grid_minimum skips NaN cells
+    holes = Z.copy()
+    holes[4, 6] = np.nan
+    holes[0, 0] = 0.5
+    assert grid_minimum(alphas, betas, holes) == (-1.0, -0.5, 0.5)
+
+
+def test_plane_ranges_widen_the_narrow_side_to_at_most_the_stretch_and_keep_the_margin():
+    path = np.array([[0.0, 0.0], [4.0, 0.2], [8.0, 0.1]])
+    alphas, betas = plane_ranges(path, 9, margin=0.25, max_stretch=2.0)
+    assert (alphas[0], alphas[-1]) == (pytest.approx(-2.0), pytest.approx(10.0))  # 8 wide, 2 either side
+    assert np.ptp(betas) == pytest.approx(6.0) and np.mean(betas) == pytest.approx(0.1)  # 12 / 2, centred
+    assert len(alphas) == len(betas) == 9
+    square = np.array([[0.0, 0.0], [1.0, 1.0]])  # already within the stretch: margins only
+    alphas, betas = plane_ranges(square, 5, margin=0.5, max_stretch=2.0)
+    assert (alphas[0], alphas[-1], betas[0], betas[-1]) == (-0.5, 1.5, -0.5, 1.5)
+    with pytest.raises(ValueError, match=r"max_stretch: expected a ratio >= 1 .* got 0.5"):
+        plane_ranges(square, 5, max_stretch=0.5)
+    with pytest.raises(ValueError, match=r"path: expected \(a, b\) points, shape \(k, 2\), got \(3,\)"):
+        plane_ranges(np.zeros(3), 5)
+
+
+def test_pca_planes_are_drawn_to_scale():
+    result = _pca_result(stretch=6.0)
+    assert np.ptp(result.alphas) == pytest.approx(2.5 * np.ptp(result.betas))  # widened to 2.5:1, never more
+    fig = plot_trajectory_landscape(result)
+    contour = fig.axes[0]
+    surface = [ax for ax in fig.axes if ax.name == "3d"][0]
+    assert contour.get_aspect() == 1.0  # one unit as long on both axes
+    box = surface.get_box_aspect()
+    assert box[0] / box[1] == pytest.approx(np.ptp(result.alphas) / np.ptp(result.betas))
+    assert surface.get_ylabel() == "PC2" and contour.get_ylabel() == "PC2 (4.0% of the variance)"
+    # a plain landscape keeps free proportions
+    assert plot_landscape(*_grid()).axes[0].get_aspect() == "auto"
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")  # built to inspect, not to play
+def test_trajectory_animation_is_to_scale_marks_start_and_lowest_point_and_counts_the_loss():
+    result = _pca_result()
+    animation = animate_landscape_descent(result.alphas, result.betas, result.Z, {"SGD": result.path},
+                                          {"SGD": result.path_loss}, equal_aspect=True, step_name="iteration",
+                                          step_labels=list(range(0, 120, 10)))
+    contour = animation._fig.axes[1]
+    assert contour.get_aspect() == 1.0
+    texts = [text.get_text() for text in contour.texts]
+    assert f"iteration 110: loss {result.path_loss[-1]:.4g}" in texts
+    assert f"iteration 0: loss {result.path_loss[0]:.4g}" in texts
+    rings = [line for line in contour.lines if line.get_marker() == "o" and line.get_markerfacecolor() == "none"]
+    assert any(np.allclose(ring.get_xydata()[0], result.path[0]) for ring in rings)  # the start, in every frame
+    (star,) = [line for line in contour.lines if line.get_marker() == "*"]
+    a, b, _ = grid_minimum(result.alphas, result.betas, result.Z)
+    np.testing.assert_allclose(star.get_xydata()[0], [a, b])
+
+
+def test_one_colormap_for_losses_and_log_heights_beside_log_colours():
+    alphas = betas = np.linspace(-1, 1, 9)
+    steep = 1e-3 + 1e3 * np.add.outer(betas**2, alphas**2)  # spans six decades
+    fig = plot_landscape_rows({"steep": (alphas, betas, steep)})
+    contour, bar, surface = fig.axes
+    assert isinstance(contour.collections[0].norm if contour.collections else contour.get_children()[0].norm,
+                      LogNorm) or bar.yaxis.get_scale() == "log"
+    ticks = [tick for tick in bar.get_yticks() if steep.min() <= tick <= steep.max()]
+    assert ticks and all(np.log10(tick) == round(np.log10(tick)) for tick in ticks)  # powers of ten only
+    assert surface.get_zlabel() == "log10 loss"
+    low, high = surface.get_zlim()  # log10 heights: -3 to 3.3, not 0 to 2000
+    assert np.log10(steep.min()) - 0.5 <= low <= np.log10(steep.min()) + 0.1 and high <= np.log10(steep.max()) + 0.5
+    gentle = plot_landscape_rows({"gentle": (alphas, betas, 1 + np.add.outer(betas**2, alphas**2))})
+    assert gentle.axes[2].get_zlabel() == "loss"
+    for figure in (fig, gentle, plot_landscape(*_grid()), plot_trajectory_landscape(_pca_result())):
+        maps = {artist.get_cmap().name for ax in figure.axes for artist in ax.get_children()
+                if hasattr(artist, "get_cmap") and artist.get_array() is not None
+                and getattr(artist, "filled", True)}  # contour lines over a fill are one plain colour
+        assert maps == {"viridis"}, maps
+
+
+def test_train_and_held_out_data_look_the_same_in_every_figure():
+    assert data_style("train") == TRAIN_STYLE and data_style("test") == data_style("validation") == HELD_OUT_STYLE
+    fig = plot_training_curves(np.linspace(2, 0.1, 90), np.linspace(0.1, 0.97, 9), np.linspace(0.1, 0.92, 9), 10)
+    lines = {line.get_label(): line for line in fig.axes[1].lines}
+    assert (lines["train"].get_color(), lines["train"].get_linestyle()) == (TRAIN_STYLE["color"], "-")
+    assert (lines["test"].get_color(), lines["test"].get_linestyle()) == (HELD_OUT_STYLE["color"], "--")
+    alphas = np.linspace(-0.5, 1.5, 5)
+    interpolation = plot_interpolation(alphas, {"train": np.ones(5), "test": np.ones(5) * 2},
+                                       {"train": np.ones(5) * 0.9, "test": np.ones(5) * 0.8})
+    drawn = {line.get_label(): line for ax in interpolation.axes for line in ax.lines}
+    assert drawn["train loss"].get_color() == drawn["train accuracy"].get_color() == TRAIN_STYLE["color"]
+    assert drawn["test loss"].get_color() == drawn["test accuracy"].get_color() == HELD_OUT_STYLE["color"]
+    assert drawn["train loss"].get_linestyle() == "-" and drawn["test accuracy"].get_linestyle() == "--"
+
+
+def test_difference_map_is_centred_at_zero():
+    alphas, betas, Z = _grid()
+    other = Z.copy()
+    other[:, :3] += 0.4  # the second grid higher on the left: first - second negative there
+    fig = plot_difference(alphas, betas, Z, other, labels=("few", "all"))
+    ax, bar = fig.axes
+    fill = [c for c in ax.get_children() if hasattr(c, "get_cmap") and c.get_array() is not None][0]
+    assert fill.get_cmap().name == "RdBu_r"
+    assert fill.norm.vmin == pytest.approx(-fill.norm.vmax) and fill.norm.vmax == pytest.approx(0.4)
+    assert bar.get_ylabel() == "loss of few minus all"
+
+
+def test_filters_and_their_responses_share_one_grey_scale():
+    rng = np.random.default_rng(0)
+    fig = plot_filter_responses(rng.random(784), rng.normal(size=(3, 5, 5)), rng.normal(size=(3, 24, 24)))
+    maps = {ax.images[0].get_cmap().name for ax in fig.axes if ax.images}
+    assert maps == {"gray_r"}
