@@ -5,13 +5,16 @@
    an animation player or a framed interactive page).
 3. Nothing is fetched from the network (the site works offline), and MathJax, bundled with the
    site, typesets a docstring's formulas.
-4. In headless Chromium: the index, a chapter with an animation, a chapter with a live 3D plot and
+4. Every interactive page in headless Chromium: no JavaScript error, not blank, and each path's
+   colour on the screen (a path hidden behind its surface fails).
+5. In headless Chromium: the index, a chapter with an animation, a chapter with a live 3D plot and
    the API page load without a JavaScript error and are not blank; the 3D plot's surface is drawn
    (the viridis colors of its surface are on the screen).
 
 Prints what it checked; exits 1 on any failure.
 """
 
+import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +30,24 @@ DOCS = Path(__file__).resolve().parent
 SITE = DOCS / "_build" / "html"
 CHAPTERS = DOCS.parent / "chapters"
 VIRIDIS_ENDS = {"viridis purple": (68, 1, 84), "viridis yellow": (253, 231, 37)}
+# A path's line in an interactive page (scratchnet.plot.interactive draws every path 7 pixels wide).
+PATH_LINE = re.compile(r'"line":\{"color":"(#[0-9a-fA-F]{6})","width":7\}')
+
+
+def path_colors(page):
+    """The colours of the paths drawn in an interactive page, read from its figure's data.
+
+    A page with lines and markers (a path) whose colours cannot be read is refused, not passed.
+    """
+    html = page.read_text(encoding="utf-8")
+    colors = sorted(set(PATH_LINE.findall(html)))
+    if not colors and '"mode":"lines+markers"' in html:
+        raise ValueError(f"{page.name}: a path is drawn, but not as scratchnet.plot.interactive draws one")
+    return colors
+
+
+def rgb(color):
+    return tuple(int(color[k:k + 2], 16) for k in (1, 3, 5))
 
 
 class Links(HTMLParser):
@@ -151,6 +172,15 @@ def main():
             found = {name: near(pixels, color) for name, color in VIRIDIS_ENDS.items()}
             checks[f"{label}: the surface is drawn ({found} pixels, at least 100 each)"] = \
                 all(count >= 100 for count in found.values())
+    # Every interactive page: it loads, and each of its paths shows (its colour on the screen, not hidden
+    # behind the surface or tinted by it).
+    for page in sorted((SITE / "pages").glob("*.html")):
+        pixels, errors = screenshot(page)
+        pixels[:420, :330] = 255  # the legend's corner: its swatches show a path's colour even when the path is hidden
+        seen = {color: near(pixels, rgb(color), tolerance=30) for color in path_colors(page)}
+        checks[f"page {page.name}: not blank, JavaScript errors: {errors or 'none'}, path pixels {seen or 'no paths'} "
+               "(at least 50 each)"] = float(pixels.std()) > 10 and not errors and \
+            all(count >= 50 for count in seen.values())
     for name, passed in checks.items():
         print(f"  {'ok  ' if passed else 'FAIL'} {name}")
     return 0 if all(checks.values()) else 1

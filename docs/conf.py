@@ -52,6 +52,8 @@ MODE_FILE = GALLERY / ".chapter-mode"
 if GALLERY.exists() and (not MODE_FILE.exists() or MODE_FILE.read_text(encoding="utf-8") != MODE):
     shutil.rmtree(GALLERY)
     shutil.rmtree(DOCS / "_extra" / "pages", ignore_errors=True)
+    for built in ("auto_examples", "pages"):  # and the site's pages of them, so none of the other mode stays
+        shutil.rmtree(DOCS / "_build" / "html" / built, ignore_errors=True)
 
 (DOCS / "_extra").mkdir(exist_ok=True)  # the interactive pages the chapters write are copied in as they run
 
