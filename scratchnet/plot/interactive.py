@@ -165,8 +165,8 @@ def descent_animation(alphas, betas, Z, path, heights, label="descent", title=No
     figure.data[1].update(x=path[:1, 0], y=path[:1, 1], z=heights[:1] + lift)
     figure.data[3].update(x=path[:1, 0], y=path[:1, 1], z=heights[:1] + lift, name=f"{label}: now")
     figure.add_trace(go.Scatter3d(x=path[:, 0], y=path[:, 1], z=heights + lift, mode="lines", hoverinfo="skip",
-                                  name=f"{label} (whole path)", opacity=0.8,
-                                  line={"color": color, "width": 3, "dash": "dot"}))
+                                  name=f"{label} (whole path)",
+                                  line={"color": color, "width": 4, "dash": "dot"}))
     shown = step_labels if step_labels is not None else range(len(path))
     figure.update_layout(title=_counter(title, step_name, shown[0], heights[0]))
     figure.frames = [go.Frame(name=str(step), traces=[1, 3], data=[
