@@ -24,6 +24,11 @@ def optimizer_paths(rates, objective="bowl", start=START, steps=STEPS):
     return {name: descend(get_optimizer(name, lr=lr), objective, start, steps) for name, lr in rates.items()}
 
 
+def with_rates(paths, rates):
+    """``paths`` keyed "SGD (lr 0.95)": each optimizer named with its learning rate (colours follow the name)."""
+    return {f"{name} (lr {rates[name]:g})": path for name, path in paths.items()}
+
+
 def main(argv=None):
     run = ChapterRun(__doc__, globals().get("__file__"), argv)
     bowl = get_objective("bowl")
@@ -31,10 +36,13 @@ def main(argv=None):
     six = optimizer_paths({**BOOK_RATES, **MORE_RATES})
     for name, path in six.items():
         run.log(f"  {name:<9} ends at ({path[-1][0]:+.4f}, {path[-1][1]:+.4f}), f = {bowl(*path[-1]):.2e}")
-    run.save(plot_optimizer_grid(bowl, four, ncols=2,
-                                 title=f"the book's figure 6-8: four optimizers from {START}, {STEPS} steps"),
+    # The book's window: x and y in [-10, 10] (its figure 6-8), every panel titled with its learning rate.
+    run.save(plot_optimizer_grid(bowl, with_rates(four, BOOK_RATES), ncols=2, ylim=(-10, 10),
+                                 title=f"figure 6-8: four optimizers from {START}, {STEPS} steps"),
              "ch06_optimizer_paths.png")
-    run.save(plot_optimizer_grid(bowl, six, ncols=3, title=f"six optimizers from {START}, {STEPS} steps"),
+    run.save(plot_optimizer_grid(bowl, with_rates(six, {**BOOK_RATES, **MORE_RATES}), ncols=3,
+                                 title=f"six optimizers from {START}, {STEPS} steps (Nesterov and RMSprop: "
+                                       "rates chosen here, the book gives none)"),
              "ch06_optimizer_paths_six.png")
     run.save(plot_descent_paths(bowl, six, title=f"six optimizers on one map: {bowl.formula}"),
              "ch06_optimizer_paths_overlay.png")

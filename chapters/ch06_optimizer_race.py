@@ -23,7 +23,9 @@ def main(argv=None):
     bowl = get_objective("bowl")
     steps = 10 if run.quick else 40
     paths = {name: descend(get_optimizer(name, lr=lr), bowl, START, steps) for name, lr in RATES.items()}
-    race = animate_race(bowl, paths, title=f"six optimizers from {START} on {bowl.formula}, book learning rates")
+    named = {f"{name} (lr {lr:g})": path for (name, lr), path in zip(RATES.items(), paths.values(), strict=True)}
+    race = animate_race(bowl, named, zoom=1.0,
+                        title=f"six optimizers from {START} on {bowl.formula} (the rates of ch06_optimizer_paths)")
     run.save_animation(race, "ch06_optimizer_race", fps=6)
     rolling = animate_surface_descent(bowl, paths["Adam"], label="Adam (lr 0.3)", n=30 if run.quick else 50,
                                       ylim=(-3, 3))

@@ -9,6 +9,7 @@ colormaps, train and held-out data styled differently.
 import gc
 import itertools
 
+import matplotlib.legend
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -250,3 +251,41 @@ def test_filters_and_their_responses_share_one_grey_scale():
     fig = plot_filter_responses(rng.random(784), rng.normal(size=(3, 5, 5)), rng.normal(size=(3, 24, 24)))
     maps = {ax.images[0].get_cmap().name for ax in fig.axes if ax.images}
     assert maps == {"gray_r"}
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")  # built to inspect, not to play
+def test_race_holds_its_last_frame_zooms_on_the_minimum_and_names_each_f():
+    from scratchnet.objectives import get_objective
+    from scratchnet.plot import animate_race
+
+    bowl = get_objective("bowl")
+    race = animate_race(bowl, BOWL_PATHS, zoom=1.0, hold=5)
+    frames = race._framedata
+    assert len(frames) == 5 + 5 and all(frame is frames[4] for frame in frames[5:])  # 5 steps, then 5 of the last
+    inset = race._fig.axes[0].child_axes[0]
+    assert inset.get_xlim() == (-1.0, 1.0) and inset.get_ylim() == (-1.0, 1.0)
+    ends = [line for line in inset.lines if len(line.get_xydata()) == 1 and line.get_marker() == "o"]
+    assert any(np.allclose(end.get_xydata()[0], BOWL_PATHS["Adam"][-1]) for end in ends)  # trails drawn there too
+    (legend,) = [artist for artist in frames[4] if isinstance(artist, matplotlib.legend.Legend)]
+    assert {text.get_text() for text in legend.get_texts()} == {f"SGD: f = {bowl(0.0, 0.0):.2g}",
+                                                    f"Adam: f = {bowl(0.05, 0.02):.2g}"}
+    assert len(animate_race(bowl, BOWL_PATHS, hold=0)._framedata) == 5
+
+
+def test_a_path_that_leaves_the_map_is_marked_where_it_leaves_and_told_where_it_ends():
+    from scratchnet.objectives import get_objective
+    from scratchnet.plot.contours import _edge_crossing
+
+    saddle = get_objective("saddle")
+    escaping = np.array([[1.8, 0.0], [0.5, 0.4], [0.2, 1.6], [0.1, 3.0], [0.0, 9.0]])  # out through the top (y = 2)
+    staying = np.array([[1.8, 0.0], [1.0, 0.1], [0.5, 0.2]])
+    fig = plot_optimizer_grid(saddle, {"Momentum": escaping, "SGD": staying}, ncols=2)
+    out, kept = fig.axes[:2]
+    (triangle,) = [line for line in out.lines if isinstance(line.get_marker(), tuple)]
+    np.testing.assert_allclose(triangle.get_xydata()[0], [0.2 - 0.1 * 0.4 / 1.4, 2.0])  # on the edge, on the step
+    (note,) = out.texts
+    assert note.get_text() == f"leaves the map; ends at (0, 9), f = {saddle(0.0, 9.0):.3g}"
+    assert not kept.texts and not [line for line in kept.lines if isinstance(line.get_marker(), tuple)]
+    assert [text.get_text() for text in fig.legends[0].get_texts()] == ["start", "end"]  # the saddle has no minimum
+    # the crossing of the nearer edge, for a step out through a corner region
+    np.testing.assert_allclose(_edge_crossing(np.array([0.0, 0.0]), np.array([4.0, 2.0]), (-1, 1), (-1, 1)), [1, 0.5])

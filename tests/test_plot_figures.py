@@ -273,7 +273,7 @@ def test_blitted_frames_reach_ffmpeg_as_raw_rgba_in_order(paths, tmp_path):
             yield self
             Path(outfile).write_bytes(self._proc.stdin.getvalue())
 
-    animation = animate_race(BOWL, paths, frames=3)
+    animation = animate_race(BOWL, paths, frames=3, hold=0)
     frames = list(saving_module.frame_images(animation, dpi=50))
     saving_module._write_frames(iter(frames), tmp_path / "raw", Recording(fps=5), animation._fig, 50)
     width, height, _ = frames[0]
@@ -286,7 +286,7 @@ def test_an_animation_whose_figure_has_a_plain_canvas_is_drawn_on_agg(paths, tmp
     """In a notebook a figure closed in pyplot keeps a plain canvas, which cannot keep pixels."""
     from matplotlib.backend_bases import FigureCanvasBase
 
-    animation = animate_race(BOWL, paths, frames=3)
+    animation = animate_race(BOWL, paths, frames=3, hold=0)
     plain = FigureCanvasBase(animation._fig)
     frames = gif_frames(save_animation(animation, tmp_path / "plain", writer="pillow"))
     assert len(frames) == 3 and np.abs(frames[0] - frames[-1]).max() > 50

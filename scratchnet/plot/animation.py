@@ -42,12 +42,15 @@ def frame_steps(length, frames):
 
 
 @builder
-def animate_race(objective, paths, frames=None, interval=80, title=None):
+def animate_race(objective, paths, frames=None, interval=80, title=None, zoom=None, hold=12):
     """All ``paths`` (label -> ``(steps + 1, 2)``) moving together over the contours.
 
     Each frame shows every optimizer's trail up to that step and its current point, a
-    legend of the current frame's artists only (so it never piles up) and a step counter.
-    A path that ended early (divergence) stays at its last point. Returns an ``ArtistAnimation``.
+    legend of the current frame's artists only (so it never piles up) with each one's
+    f there, and a step counter. A path that ended early (divergence) stays at its last
+    point. ``zoom`` (a half-width) adds an inset of the window ``zoom`` around the
+    minimum, where the paths end up together; the last frame is held for ``hold``
+    frames, so a loop does not jump back at once. Returns an ``ArtistAnimation``.
     """
     objective = get_objective(objective)  # a name ("bowl") or an Objective
     check_paths(paths)
@@ -56,6 +59,15 @@ def animate_race(objective, paths, frames=None, interval=80, title=None):
     fig, ax = plt.subplots(figsize=(7, 5.5), layout="constrained")
     draw_contours(ax, objective)
     ax.set_title(title or f"optimizers racing on {objective.formula}")
+    views = [ax]
+    if zoom:
+        center = np.asarray(objective.minima[0], dtype=float)
+        inset = ax.inset_axes([0.6, 0.04, 0.36, 0.36])
+        draw_contours(inset, objective, n=120, xlim=(center[0] - zoom, center[0] + zoom),
+                      ylim=(center[1] - zoom, center[1] + zoom))
+        inset.set(xlabel="", ylabel="", xticks=[], yticks=[])
+        ax.indicate_inset_zoom(inset, edgecolor="0.3")
+        views.append(inset)
     camera = start_camera(fig)
     snapshots = []
     for step in frame_steps(longest, frames):
@@ -63,14 +75,16 @@ def animate_race(objective, paths, frames=None, interval=80, title=None):
         for index, (label, path) in enumerate(paths.items()):
             upto = path[: min(step, len(path) - 1) + 1]
             color = color_for(label, index)
-            (trail,) = ax.plot(upto[:, 0], upto[:, 1], "-", color=color, lw=2)
-            ax.plot(*upto[-1], "o", color=color, ms=8, mec="black", mew=0.8)
-            trail.set_label(label)
+            for view in views:
+                (trail,) = view.plot(upto[:, 0], upto[:, 1], "-", color=color, lw=2)
+                view.plot(*upto[-1], "o", color=color, ms=8 if view is ax else 6, mec="black", mew=0.8)
+            trail.set_label(f"{label}: f = {objective(*upto[-1]):.2g}")
             handles.append(trail)
-        ax.legend(handles=handles, loc="upper right", fontsize=9, framealpha=0.9)
+        ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
         ax.text(0.02, 0.96, f"step {step}", transform=ax.transAxes, fontsize=11, va="top",
                 bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85})
         snapshots.append(camera.snap())
+    snapshots += [snapshots[-1]] * int(hold)
     return Animation(fig, snapshots, interval=interval, blit=False)
 
 

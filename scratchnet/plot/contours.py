@@ -40,6 +40,44 @@ def draw_path(ax, path, label, color, markers=True):
     mark_ends(ax, path, color)
 
 
+def _edge_crossing(inside, beyond, x_range, y_range):
+    """Where the step from ``inside`` to ``beyond`` crosses the edge of the window ``x_range`` x ``y_range``."""
+    share = 1.0
+    for axis, (low, high) in enumerate((x_range, y_range)):
+        a, b = inside[axis], beyond[axis]
+        if b < low:
+            share = min(share, (low - a) / (b - a))
+        elif b > high:
+            share = min(share, (high - a) / (b - a))
+    return inside + max(share, 0.0) * (beyond - inside)
+
+
+def mark_exit(ax, path, color, objective=None):
+    """Where ``path`` first leaves the axes' window: a triangle on the edge pointing out, and where it ends.
+
+    A path that leaves the map would otherwise just stop at the frame, its end marker
+    unseen; the note names the end point (and f there, given ``objective``). Returns
+    the exit point, or ``None`` when the path stays inside.
+    """
+    path = np.asarray(path, dtype=float)
+    (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    outside = (path[:, 0] < x0) | (path[:, 0] > x1) | (path[:, 1] < y0) | (path[:, 1] > y1)
+    if not outside.any():
+        return None
+    k = int(np.argmax(outside))
+    inside, beyond = path[k - 1] if k else path[0], path[k]
+    edge = _edge_crossing(inside, beyond, (x0, x1), (y0, y1))
+    direction = np.degrees(np.arctan2(*(beyond - inside)[::-1]))
+    ax.plot(*edge, marker=(3, 0, direction - 90), ms=11, color=color, mec="black", mew=0.8, zorder=7, clip_on=False)
+    end = path[-1]
+    where = f"ends at ({end[0]:.3g}, {end[1]:.3g})" + (f", f = {objective(*end):.3g}" if objective is not None else "")
+    ax.annotate(f"leaves the map; {where}", edge, xytext=(0, -12 if edge[1] >= y1 - 1e-9 else 12),
+                textcoords="offset points", ha="center", va="top" if edge[1] >= y1 - 1e-9 else "bottom",
+                fontsize=7.5, color="0.15", bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85,
+                                                  "edgecolor": color})
+    return edge
+
+
 @builder
 def plot_gradient_field(objective, xs, ys, title=None):
     r"""Arrows of :math:`-\nabla f` on the grid ``xs`` x ``ys``, in xy units.
@@ -75,6 +113,7 @@ def plot_descent_paths(objective, paths, title=None, ax=None, markers=True, lege
     draw_contours(ax, objective)
     for index, (label, path) in enumerate(paths.items()):
         draw_path(ax, path, label, color_for(label, index), markers=markers)
+        mark_exit(ax, path, color_for(label, index), objective)
     if legend:
         ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
     ax.set_title(title or objective.formula)
@@ -82,20 +121,22 @@ def plot_descent_paths(objective, paths, title=None, ax=None, markers=True, lege
 
 
 @builder
-def plot_optimizer_grid(objective, paths, ncols=2, title=None, markers=True):
-    """One panel per optimizer (``paths``: name -> path), each over the same contours."""
+def plot_optimizer_grid(objective, paths, ncols=2, title=None, markers=True, xlim=None, ylim=None):
+    """One panel per optimizer (``paths``: name -> path), each over the same contours (window ``xlim`` x ``ylim``)."""
     objective = get_objective(objective)  # a name ("bowl") or an Objective
     check_paths(paths)
     nrows = -(-len(paths) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.9 * nrows), layout="constrained",
                              squeeze=False)
     for index, (ax, (label, path)) in enumerate(zip(axes.flat, paths.items(), strict=False)):  # spare panels
-        draw_contours(ax, objective)
+        draw_contours(ax, objective, xlim=xlim, ylim=ylim)
         draw_path(ax, path, label, color_for(label, index), markers=markers)
+        mark_exit(ax, path, color_for(label, index), objective)
         final = objective(*np.asarray(path)[-1])
         ax.set_title(f"{label}: f = {final:.3g} after {len(path) - 1} steps", fontsize=10)
     for ax in list(axes.flat)[len(paths):]:
         ax.remove()
-    fig.legend(handles=marker_legend_handles(), loc="outside lower center", ncols=3, fontsize=9, frameon=False)
+    handles = marker_legend_handles()[0 if len(objective.minima) else 1:]  # no star where there is no minimum
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=9, frameon=False)
     fig.suptitle(title or f"optimizers on {objective.formula}")
     return fig
