@@ -289,3 +289,26 @@ def test_a_path_that_leaves_the_map_is_marked_where_it_leaves_and_told_where_it_
     assert [text.get_text() for text in fig.legends[0].get_texts()] == ["start", "end"]  # the saddle has no minimum
     # the crossing of the nearer edge, for a step out through a corner region
     np.testing.assert_allclose(_edge_crossing(np.array([0.0, 0.0]), np.array([4.0, 2.0]), (-1, 1), (-1, 1)), [1, 0.5])
+
+
+def test_moving_averages_are_centred_on_their_window_and_figure_6_9_has_the_books_linear_axis():
+    from scratchnet.plot import plot_history_comparison
+    from scratchnet.training import History
+
+    losses = np.r_[np.full(10, 2.0), np.full(10, 1.0)]  # a step at iteration 10.5: the average crosses 1.5 there
+    fig = plot_training_curves(losses, np.linspace(0.1, 0.9, 3), np.linspace(0.1, 0.8, 3), 10, smooth_window=4)
+    smooth = [line for line in fig.axes[0].lines if line.get_label().startswith("moving average")][0]
+    x, y = smooth.get_xdata(), smooth.get_ydata()
+    assert x[0] == 2.5 and x[-1] == 18.5  # the first window covers iterations 1-4, the last 17-20
+    assert x[np.flatnonzero(y == 1.5)[0]] == 10.5  # no lag: half the window before the step, half after
+    run = History(iterations_per_epoch=10, train_loss=list(np.geomspace(2, 1e-3, 40)), train_acc=[0.5, 0.9, 0.95],
+                  test_acc=[0.5, 0.88, 0.93])
+    fig = plot_history_comparison({"SGD": run, "Adam": run}, smooth_window=4, log_loss="both", loss_ylim=(0, 1),
+                                  accuracy_ylim=(0.85, 1.0))
+    linear, logarithmic, accuracy = fig.axes
+    assert (linear.get_yscale(), linear.get_ylim()) == ("linear", (0.0, 1.0))
+    assert logarithmic.get_yscale() == "log"
+    np.testing.assert_array_equal(linear.lines[0].get_xdata(), logarithmic.lines[0].get_xdata())
+    assert accuracy.get_ylim() == (0.85, 1.0) and "the first epochs lie below" in accuracy.get_title()
+    assert plot_history_comparison({"SGD": run}, log_loss=True).axes[0].get_yscale() == "log"
+    assert len(plot_history_comparison({"SGD": run}).axes) == 2

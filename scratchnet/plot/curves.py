@@ -21,6 +21,16 @@ def moving_average(values, window):
     return (cumulative[window:] - cumulative[:-window]) / window
 
 
+def centred_positions(count, size, window):
+    """The iterations (1-based) at the centre of each window of ``moving_average``: no lag behind the raw curve.
+
+    ``count`` losses, ``size`` averages of ``window`` (clipped like ``moving_average``):
+    average ``k`` covers iterations ``k + 1 .. k + window`` and is drawn at their middle.
+    """
+    window = int(max(1, min(window, count)))
+    return np.arange(size) + (window + 1) / 2
+
+
 @builder
 def plot_training_curves(loss_history, train_acc, test_acc, iterations_per_epoch, title=None,
                          smooth_window=None, first_epoch=0):
@@ -45,7 +55,7 @@ def plot_training_curves(loss_history, train_acc, test_acc, iterations_per_epoch
     window = smooth_window or iterations_per_epoch
     smooth = moving_average(loss_history, window)
     ax_loss.plot(iterations, loss_history, color=TRAIN_STYLE["color"], alpha=0.25, lw=0.8, label="mini-batch loss")
-    ax_loss.plot(iterations[len(iterations) - smooth.size:], smooth, color=TRAIN_STYLE["color"], lw=2,
+    ax_loss.plot(centred_positions(loss_history.size, smooth.size, window), smooth, color=TRAIN_STYLE["color"], lw=2,
                  label=f"moving average ({min(window, loss_history.size)} iterations)")
     ax_loss.set_xlabel("iteration")
     ax_loss.set_ylabel("loss")
@@ -71,43 +81,56 @@ def plot_training_curves(loss_history, train_acc, test_acc, iterations_per_epoch
 
 @builder
 def plot_history_comparison(histories, title=None, smooth_window=20, loss_ylim=None, show_train_acc=False,
-                            log_loss=False, styles=None):
+                            log_loss=False, styles=None, accuracy_ylim=None):
     """Runs side by side: smoothed training loss per iteration, and accuracy per epoch.
 
     ``histories`` maps a label to a :class:`~scratchnet.training.History`. The loss is
     a moving average over ``smooth_window`` iterations (raw mini-batch losses are too
-    noisy to compare), on a log axis with ``log_loss`` when losses span decades; the
-    right panel shows test accuracy, and train accuracy dashed when ``show_train_acc``.
+    noisy to compare), centred on its window; on a log axis with ``log_loss`` when
+    losses span decades, or ``log_loss="both"``: a linear panel (``loss_ylim``, as the
+    book draws it) and a log panel beside it. The last panel shows test accuracy, and
+    train accuracy dashed when ``show_train_acc``; ``accuracy_ylim`` zooms it where
+    curves bunch near the top.
     ``styles`` maps a label to a line style (default: the optimizer's, else solid); a
     dashed run is drawn over the solid ones, so two runs that coincide both show.
     """
     if not histories:
         raise ValueError("histories: expected at least one run, got none")
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
+    both = log_loss == "both"
+    fig, axes = plt.subplots(1, 3 if both else 2, figsize=(16.5 if both else 12, 4.5), layout="constrained")
+    loss_axes, ax_acc = list(axes[:-1]), axes[-1]
     for index, (label, history) in enumerate(histories.items()):
         color, style = color_for(label, index), (styles or {}).get(label, linestyle_for(label))
         on_top = 3 if style != "-" else 2  # dashed curves over solid ones, so both show where they meet
         smooth = moving_average(history.train_loss, smooth_window)
-        start = len(history.train_loss) - smooth.size + 1
-        ax_loss.plot(np.arange(start, len(history.train_loss) + 1), smooth, color=color, lw=1.8, label=label,
-                     linestyle=style, zorder=on_top)
+        for ax_loss in loss_axes:
+            ax_loss.plot(centred_positions(len(history.train_loss), smooth.size, smooth_window), smooth, color=color,
+                         lw=1.8, label=label, linestyle=style, zorder=on_top)
         epochs = np.arange(len(history.test_acc))
         ax_acc.plot(epochs, history.test_acc, color=color, lw=1.8, label=f"{label} (test)", linestyle=style,
                     zorder=on_top)
         if show_train_acc:
             ax_acc.plot(epochs, history.train_acc, "--", color=color, lw=1.2, label=f"{label} (train)")
-    ax_loss.set_xlabel("iteration")
-    ax_loss.set_ylabel(f"training loss ({smooth_window}-iteration moving average)")
-    if log_loss:
-        ax_loss.set_yscale("log")
-    if loss_ylim:
-        ax_loss.set_ylim(*loss_ylim)
-    ax_loss.legend()
-    ax_loss.grid(alpha=0.3)
+    for number, ax_loss in enumerate(loss_axes):
+        logarithmic = (both and number == 1) or (log_loss and not both)
+        ax_loss.set_xlabel("iteration")
+        ax_loss.set_ylabel(f"training loss ({smooth_window}-iteration moving average"
+                           + (", log scale)" if logarithmic else ")"))
+        if logarithmic:
+            ax_loss.set_yscale("log")
+        elif loss_ylim:
+            ax_loss.set_ylim(*loss_ylim)
+        ax_loss.grid(alpha=0.3)
+    loss_axes[0].legend()
     ax_acc.set_xlabel("epoch")
     ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_acc.set_ylabel("accuracy")
     accuracy_axis(ax_acc)
+    if accuracy_ylim:
+        ax_acc.set_ylim(*accuracy_ylim)
+        ax_acc.set_yticks(np.round(np.linspace(*accuracy_ylim, 6), 3))
+        ax_acc.set_title(f"test accuracy, {accuracy_ylim[0]:g} to {accuracy_ylim[1]:g} (the first epochs lie below)",
+                         fontsize=10)
     ax_acc.legend(loc="lower right", fontsize=8)
     ax_acc.grid(alpha=0.3)
     if title:
