@@ -81,7 +81,8 @@ class TrajectoryRecorder:
 
 
 class RunsProgress:
-    """One progress bar over ``runs`` training runs of ``epochs`` each, moving at every epoch: a ``Trainer`` callback.
+    """One progress bar over ``runs`` training runs of ``epochs`` each (or a list, one count per run), moving at
+    every epoch: a ``Trainer`` callback.
 
     ``run(name)`` names the next run and returns the callback to give its ``Trainer``; a run
     that stops early (diverged) leaves its epochs behind, and the next run starts in its place::
@@ -93,17 +94,23 @@ class RunsProgress:
     """
 
     def __init__(self, runs, epochs, label):
-        self.runs, self.epochs = int(runs), int(epochs)
-        self.bar, self.started, self.name = ProgressBar(self.runs * self.epochs, label), 0, ""
+        self.runs = int(runs)
+        # epochs: one count for every run, or a count per run (runs of different lengths)
+        self.counts = [int(epochs)] * self.runs if np.ndim(epochs) == 0 else [int(count) for count in epochs]
+        if len(self.counts) != self.runs:
+            raise ValueError(f"epochs: expected one count, or one per run ({self.runs}), got {len(self.counts)}")
+        self.offsets = np.concatenate([[0], np.cumsum(self.counts)]).astype(int).tolist()
+        self.bar, self.started, self.name = ProgressBar(self.offsets[-1], label), 0, ""
 
     def run(self, name):
         self.started = self.started + 1
         self.name = name + (f" (run {self.started} of {self.runs})" if self.runs > 1 else "")
-        self.bar.update((self.started - 1) * self.epochs, self.name)
+        self.bar.update(self.offsets[self.started - 1], self.name)
         return self
 
     def on_epoch_end(self, trainer, epoch):
-        self.bar.update((self.started - 1) * self.epochs + epoch, f"{self.name}: epoch {epoch}/{self.epochs}")
+        self.bar.update(self.offsets[self.started - 1] + epoch,
+                        f"{self.name}: epoch {epoch}/{self.counts[self.started - 1]}")
 
     def finish(self, message=""):
         self.bar.finish(message)

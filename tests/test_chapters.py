@@ -191,6 +191,24 @@ def test_your_own_network_chapter_gives_one_landscape_by_both_paths(tmp_path, ca
     assert summaries[0] == summaries[1]  # from_params and the hand-written loss: the same numbers
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the overflow the test is about
+def test_batch_norm_chapter_draws_a_diverged_run_flat_at_class_zeros_share_as_the_books_code():
+    import runpy
+
+    import numpy as np
+
+    from scratchnet.datasets import load_mnist
+    from scratchnet.training import RunsProgress
+
+    namespace = runpy.run_path(str(ROOT / "chapters" / "ch06_batch_norm.py"), run_name="chapter")
+    (x, t), (x_test, t_test) = load_mnist()
+    data = (x[:300], t[:300], x_test[:100], t_test[:100])
+    accuracy, diverged = namespace["train_accuracy"](1.0, False, data, 4, RunsProgress(1, 4, "test"))
+    assert diverged and len(accuracy) == 5  # one per epoch and the start, as a run that did not diverge
+    share = np.mean(t[:300] == 0)  # NaN outputs: argmax picks class 0 for every image
+    assert accuracy[-1] == share and accuracy[-2] == share and accuracy[0] != share
+
+
 def test_hyperparameter_search_validates_on_held_out_images(tmp_path, capsys):
     import runpy
 

@@ -177,6 +177,15 @@ def test_one_bar_over_several_runs_moves_every_epoch_and_a_diverged_run_leaves_i
     single.on_epoch_end(None, 1)
     assert (single.bar.bar.n, single.bar.bar.postfix) == (1, "784-5-10: epoch 1/3")  # one run: no "run 1 of 1"
     single.finish()
+    uneven = RunsProgress(2, [3, 5], "two lengths")  # the book's dropout run is longer than the others
+    assert uneven.bar.bar.total == 8
+    uneven.run("short")
+    uneven.run("long")
+    uneven.on_epoch_end(None, 4)
+    assert (uneven.bar.bar.n, uneven.bar.bar.postfix) == (7, "long (run 2 of 2): epoch 4/5")
+    uneven.finish()
+    with pytest.raises(ValueError, match=r"epochs: expected one count, or one per run \(2\), got 3"):
+        RunsProgress(2, [1, 2, 3], "mismatched")
 
 
 def test_a_chapters_results_print_above_the_bar_which_goes_on_below(monkeypatch, tmp_path):
