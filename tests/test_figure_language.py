@@ -312,3 +312,14 @@ def test_moving_averages_are_centred_on_their_window_and_figure_6_9_has_the_book
     assert accuracy.get_ylim() == (0.85, 1.0) and "the first epochs lie below" in accuracy.get_title()
     assert plot_history_comparison({"SGD": run}, log_loss=True).axes[0].get_yscale() == "log"
     assert len(plot_history_comparison({"SGD": run}).axes) == 2
+
+
+def test_grey_maps_say_what_grey_means():
+    fig = plot_descent_paths("bowl", BOWL_PATHS)
+    ax, bar = fig.axes
+    assert bar.get_ylabel() == "f(x, y): darker is higher"
+    fill = [c for c in ax.get_children() if getattr(c, "filled", False)][0]
+    np.testing.assert_allclose(bar.get_yticks(), fill.levels[::4])
+    host, panel = plt.subplots()
+    plot_descent_paths("bowl", BOWL_PATHS, ax=panel)
+    assert len(host.axes) == 1  # drawn into a given axes: the caller's figure decides about colour bars

@@ -84,8 +84,10 @@ def test_descent_paths_draws_every_path_with_a_legend(paths, tmp_path):
 @pytest.mark.parametrize("ncols, panels", [(2, 4), (3, 4)])
 def test_optimizer_grid_has_one_panel_per_optimizer(paths, ncols, panels):
     fig = plot_optimizer_grid(BOWL, paths, ncols=ncols)
-    assert len(fig.axes) == panels
-    assert [ax.get_title().split(":")[0] for ax in fig.axes] == list(paths)
+    *maps, bar = fig.axes
+    assert len(maps) == panels and bar.get_label() == "<colorbar>"  # one colour bar for every panel's grey map
+    assert bar.get_ylabel() == "f(x, y): darker is higher"
+    assert [ax.get_title().split(":")[0] for ax in maps] == list(paths)
 
 
 def test_surface_views_have_three_panels_and_a_colorbar(tmp_path):

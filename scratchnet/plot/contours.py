@@ -2,6 +2,7 @@
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from scratchnet.objectives import get_objective
 from scratchnet.plot.notebook import builder
@@ -27,6 +28,8 @@ def draw_contours(ax, objective, n=200, levels=20, filled=True, xlim=None, ylim=
         mark_minimum(ax, x, y, label="minimum" if number == 0 else None)
     ax.set_xlim(*(xlim or objective.xlim))
     ax.set_ylim(*(ylim or objective.ylim))
+    ax.xaxis.set_major_locator(MaxNLocator(6))  # round ticks, apart even in a small panel
+    ax.yaxis.set_major_locator(MaxNLocator(6))
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     return fill
@@ -78,6 +81,15 @@ def mark_exit(ax, path, color, objective=None):
     return edge
 
 
+def grey_map_bar(fig, fill, axes):
+    """One colour bar for the grey maps of ``axes``: what a shade of grey means (darker = higher)."""
+    if fill is None:
+        return None
+    bar = fig.colorbar(fill, ax=axes, shrink=0.8, format="%.2g", label="f(x, y): darker is higher")
+    bar.set_ticks(fill.levels[::4])  # every fourth level: labelled, apart
+    return bar
+
+
 @builder
 def plot_gradient_field(objective, xs, ys, title=None):
     r"""Arrows of :math:`-\nabla f` on the grid ``xs`` x ``ys``, in xy units.
@@ -109,8 +121,11 @@ def plot_descent_paths(objective, paths, title=None, ax=None, markers=True, lege
     """Each path of ``paths`` (label -> array ``(steps + 1, 2)``) over the contour map."""
     objective = get_objective(objective)  # a name ("bowl") or an Objective
     check_paths(paths)
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 5.5), layout="constrained")
-    draw_contours(ax, objective)
+    own = ax is None
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7.6, 5.5), layout="constrained")
+    fill = draw_contours(ax, objective)
+    if own:  # a figure of its own gets the map's colour bar; a panel of someone else's figure leaves it to them
+        grey_map_bar(fig, fill, ax)
     for index, (label, path) in enumerate(paths.items()):
         draw_path(ax, path, label, color_for(label, index), markers=markers)
         mark_exit(ax, path, color_for(label, index), objective)
@@ -129,13 +144,14 @@ def plot_optimizer_grid(objective, paths, ncols=2, title=None, markers=True, xli
     fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.9 * nrows), layout="constrained",
                              squeeze=False)
     for index, (ax, (label, path)) in enumerate(zip(axes.flat, paths.items(), strict=False)):  # spare panels
-        draw_contours(ax, objective, xlim=xlim, ylim=ylim)
+        fill = draw_contours(ax, objective, xlim=xlim, ylim=ylim)
         draw_path(ax, path, label, color_for(label, index), markers=markers)
         mark_exit(ax, path, color_for(label, index), objective)
         final = objective(*np.asarray(path)[-1])
         ax.set_title(f"{label}: f = {final:.3g} after {len(path) - 1} steps", fontsize=10)
     for ax in list(axes.flat)[len(paths):]:
         ax.remove()
+    grey_map_bar(fig, fill, list(axes.flat)[:len(paths)])  # every panel shares the map and its levels
     handles = marker_legend_handles()[0 if len(objective.minima) else 1:]  # no star where there is no minimum
     fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=9, frameon=False)
     fig.suptitle(title or f"optimizers on {objective.formula}")
