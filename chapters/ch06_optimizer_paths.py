@@ -12,7 +12,7 @@ optimizers on one map, and the same paths on the 3D surface.
 from scratchnet.chapter import ChapterRun
 from scratchnet.objectives import descend, get_objective
 from scratchnet.optimizers import get_optimizer
-from scratchnet.plot import interactive, plot_descent_paths, plot_optimizer_grid, plot_surface_paths
+from scratchnet.plot import interactive, plot_optimizer_grid, plot_paths_and_losses, plot_surface_paths
 
 START, STEPS = (-7.0, 2.0), 30
 BOOK_RATES = {"SGD": 0.95, "Momentum": 0.1, "AdaGrad": 1.5, "Adam": 0.3}
@@ -44,7 +44,8 @@ def main(argv=None):
                                  title=f"six optimizers from {START}, {STEPS} steps (Nesterov and RMSprop: "
                                        "rates chosen here, the book gives none)"),
              "ch06_optimizer_paths_six.png")
-    run.save(plot_descent_paths(bowl, six, title=f"six optimizers on one map: {bowl.formula}"),
+    run.save(plot_paths_and_losses(bowl, with_rates(six, {**BOOK_RATES, **MORE_RATES}), zoom=1.0,
+                                   title=f"six optimizers on one map, and how fast each gets down: {bowl.formula}"),
              "ch06_optimizer_paths_overlay.png")
     run.save_page("ch06_optimizer_paths_3d", interactive.objective_paths_figure, bowl, six, ylim=(-3, 3),
                   title="six optimizers on the bowl: drag to rotate, hover for the values")

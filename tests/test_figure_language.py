@@ -323,3 +323,23 @@ def test_grey_maps_say_what_grey_means():
     host, panel = plt.subplots()
     plot_descent_paths("bowl", BOWL_PATHS, ax=panel)
     assert len(host.axes) == 1  # drawn into a given axes: the caller's figure decides about colour bars
+
+
+def test_paths_and_losses_draw_f_at_every_step_and_zoom_on_the_minimum():
+    from scratchnet.objectives import get_objective
+    from scratchnet.plot import plot_paths_and_losses
+
+    bowl = get_objective("bowl")
+    positive = {"SGD": BOWL_PATHS["SGD"][:-1], "Adam": BOWL_PATHS["Adam"]}  # f > 0 at every step: a log axis
+    fig = plot_paths_and_losses(bowl, positive, zoom=0.5)
+    ax_map, ax_loss, _bar = fig.axes
+    assert ax_loss.get_yscale() == "log"
+    for line, (label, path) in zip(ax_loss.lines, positive.items(), strict=True):
+        assert line.get_label() == label
+        np.testing.assert_allclose(line.get_ydata(), bowl(path[:, 0], path[:, 1]))  # every step's f
+    (inset,) = ax_map.child_axes
+    assert inset.get_xlim() == (-0.5, 0.5) and inset.get_ylim() == (-0.5, 0.5)
+    assert len(_data_lines(inset)) == len(positive)
+    assert plot_paths_and_losses(bowl, BOWL_PATHS).axes[1].get_yscale() == "symlog"  # SGD reaches f = 0 exactly
+    saddle_paths = {"SGD": np.array([[1.0, 0.1], [0.5, 0.5], [0.1, 1.5]])}  # f turns negative: no log axis
+    assert plot_paths_and_losses("saddle", saddle_paths).axes[1].get_yscale() == "symlog"

@@ -5,7 +5,12 @@ Nothing here writes a file; chapter scripts and the CLI do that, through
 """
 
 from scratchnet.plot.animation import animate_race, animate_surface_descent
-from scratchnet.plot.contours import plot_descent_paths, plot_gradient_field, plot_optimizer_grid
+from scratchnet.plot.contours import (
+    plot_descent_paths,
+    plot_gradient_field,
+    plot_optimizer_grid,
+    plot_paths_and_losses,
+)
 from scratchnet.plot.curves import (
     moving_average,
     plot_accuracy_panels,
@@ -31,7 +36,8 @@ __all__ = [
     "plot_accuracy_panels", "plot_activation_histograms", "plot_descent_paths", "plot_difference",
     "plot_gradient_field",
     "plot_history_comparison", "plot_interpolation", "plot_landscape", "plot_landscape_rows",
-    "plot_optimizer_grid", "plot_surface_paths", "plot_surface_views", "plot_surfaces", "plot_training_curves",
+    "plot_optimizer_grid", "plot_paths_and_losses", "plot_surface_paths", "plot_surface_views", "plot_surfaces",
+    "plot_training_curves",
     "plot_trajectory_landscape",
     "save_animation", "save_figure",
 ]

@@ -11,7 +11,7 @@ import numpy as np
 from celluloid import Camera
 
 from scratchnet.objectives import get_objective
-from scratchnet.plot.contours import draw_contours
+from scratchnet.plot.contours import draw_contours, zoom_inset
 from scratchnet.plot.notebook import Animation, builder
 from scratchnet.plot.style import SURFACE_MAP, check_paths, color_for
 
@@ -61,13 +61,7 @@ def animate_race(objective, paths, frames=None, interval=80, title=None, zoom=No
     ax.set_title(title or f"optimizers racing on {objective.formula}")
     views = [ax]
     if zoom:
-        center = np.asarray(objective.minima[0], dtype=float)
-        inset = ax.inset_axes([0.6, 0.04, 0.36, 0.36])
-        draw_contours(inset, objective, n=120, xlim=(center[0] - zoom, center[0] + zoom),
-                      ylim=(center[1] - zoom, center[1] + zoom))
-        inset.set(xlabel="", ylabel="", xticks=[], yticks=[])
-        ax.indicate_inset_zoom(inset, edgecolor="0.3")
-        views.append(inset)
+        views.append(zoom_inset(ax, objective, zoom))
     camera = start_camera(fig)
     snapshots = []
     for step in frame_steps(longest, frames):

@@ -11,6 +11,7 @@ from scratchnet.plot.style import (
     check_paths,
     color_for,
     contour_levels,
+    linestyle_for,
     mark_ends,
     mark_minimum,
     marker_legend_handles,
@@ -155,4 +156,56 @@ def plot_optimizer_grid(objective, paths, ncols=2, title=None, markers=True, xli
     handles = marker_legend_handles()[0 if len(objective.minima) else 1:]  # no star where there is no minimum
     fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=9, frameon=False)
     fig.suptitle(title or f"optimizers on {objective.formula}")
+    return fig
+
+
+def zoom_inset(ax, objective, half_width, bounds=(0.6, 0.04, 0.36, 0.36)):
+    """An inset of ``ax`` (at ``bounds``, in axes fractions) showing the window ``half_width`` around the minimum."""
+    center = np.asarray(objective.minima[0], dtype=float)
+    inset = ax.inset_axes(list(bounds))
+    draw_contours(inset, objective, n=120, xlim=(center[0] - half_width, center[0] + half_width),
+                  ylim=(center[1] - half_width, center[1] + half_width))
+    inset.set(xlabel="", ylabel="", xticks=[], yticks=[])
+    ax.indicate_inset_zoom(inset, edgecolor="0.3")
+    return inset
+
+
+def draw_losses_by_step(ax, objective, paths):
+    """f at each step of each path (one line per optimizer), on a log axis where every value is positive."""
+    values = {label: objective(np.asarray(path)[:, 0], np.asarray(path)[:, 1]) for label, path in paths.items()}
+    positive = all(np.all(np.asarray(v) > 0) for v in values.values())
+    for index, (label, f) in enumerate(values.items()):
+        ax.plot(np.arange(len(f)), f, color=color_for(label, index), lw=1.8, label=label,
+                linestyle=linestyle_for(label.split(" (")[0]))
+    ax.set_yscale("log" if positive else "symlog")
+    ax.set_xlabel("step")
+    ax.set_ylabel("f(x, y)" + (" (log scale)" if positive else " (symmetric log scale)"))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(alpha=0.3, which="both")
+    return values
+
+
+@builder
+def plot_paths_and_losses(objective, paths, title=None, zoom=None):
+    """The paths over the contour map, and beside it f at every step of each (how fast each one gets down).
+
+    ``zoom`` (a half-width) adds an inset of the window around the minimum, where paths end together.
+    """
+    objective = get_objective(objective)  # a name ("bowl") or an Objective
+    check_paths(paths)
+    fig, (ax_map, ax_loss) = plt.subplots(1, 2, figsize=(13.5, 5.4), layout="constrained",
+                                          gridspec_kw={"width_ratios": [1.25, 1]})
+    grey_map_bar(fig, draw_contours(ax_map, objective), ax_map)
+    inset = zoom_inset(ax_map, objective, zoom) if zoom else None
+    for index, (label, path) in enumerate(paths.items()):
+        draw_path(ax_map, path, label, color_for(label, index))
+        mark_exit(ax_map, path, color_for(label, index), objective)
+        if inset is not None:
+            draw_path(inset, path, None, color_for(label, index), markers=False)
+    ax_map.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    ax_map.set_title(objective.formula)
+    draw_losses_by_step(ax_loss, objective, paths)
+    ax_loss.set_title("f at every step")
+    if title:
+        fig.suptitle(title)
     return fig
