@@ -7,6 +7,7 @@ Book: "Deep Learning from Scratch", section 6.3.2, figure 6-19: a 6-layer ReLU n
 100), with and without batch normalization, from weights of standard deviation
 10^0 ... 10^-4. Without it, most scales learn slowly or not at all; with it, almost
 every scale learns fast. Batch normalization makes training robust to initialization.
+A summary draws each run's final accuracy against its weight scale.
 """
 
 import numpy as np
@@ -15,7 +16,7 @@ from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import SGD
-from scratchnet.plot import plot_accuracy_panels
+from scratchnet.plot import plot_accuracy_panels, plot_summaries
 from scratchnet.training import RunsProgress, Trainer, TrainingDivergedError
 
 STYLES = {"with batch norm": {"color": "#1f77b4", "lw": 2},
@@ -62,6 +63,11 @@ def main(argv=None):
                                title="figure 6-19: training accuracy on 1,000 MNIST images, with and without batch "
                                      "normalization, by initial weight scale")
     run.save(fig, "ch06_batch_norm.png")
+    finals = {label: (scales, [curves[label][-1] for curves in panels.values()]) for label in STYLES}
+    run.save(plot_summaries({"final training accuracy by initial weight scale": finals}, "initial weight std",
+                            "training accuracy after the last epoch", log_x=True, styles=STYLES, ylim=(0, 1.03),
+                            title="the 16 panels of figure 6-19 in one: batch norm learns from almost every scale"),
+             "ch06_batch_norm_summary.png")
     return run.finish()
 
 

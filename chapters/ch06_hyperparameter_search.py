@@ -7,7 +7,9 @@ Book: "Deep Learning from Scratch", section 6.5 (hyperparameter validation), fig
 untouched). 100 trials: lr = 10^U(-6, -2) and weight decay = 10^U(-8, -4), each training a
 784-100x6-10 ReLU network with SGD for 50 epochs in batches of 100. The best 20 runs'
 validation accuracy (orange, dashed) and training accuracy (blue, solid) are drawn, best first, and the
-ranges of the best five are printed: where to search next, as the book does.
+ranges of the best five are printed: where to search next, as the book does. A scatter
+of every trial at its (lr, weight decay), coloured by validation accuracy, shows the same
+region at a glance.
 """
 
 import numpy as np
@@ -16,7 +18,7 @@ from scratchnet.chapter import ChapterRun
 from scratchnet.datasets import load_mnist
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import SGD
-from scratchnet.plot import plot_accuracy_panels
+from scratchnet.plot import plot_accuracy_panels, plot_search_scatter
 from scratchnet.plot.style import data_style
 from scratchnet.progress import ProgressBar
 from scratchnet.training import Trainer
@@ -61,6 +63,11 @@ def main(argv=None):
                                title=f"random search, {trials} trials: the best 20 by validation accuracy "
                                      f"({len(x_train)} training, {len(x_val)} validation images)")
     run.save(fig, "ch06_hyperparameter_search.png")
+    scores, lrs, decays = (np.array([result[k] for result in results]) for k in range(3))
+    run.save(plot_search_scatter(lrs, decays, scores,
+                                 title=f"{trials} trials, each at its learning rate and weight decay: "
+                                       "where to search next"),
+             "ch06_hyperparameter_scatter.png")
     return run.finish()
 
 

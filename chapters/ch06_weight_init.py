@@ -17,7 +17,7 @@ from scratchnet.datasets import load_mnist
 from scratchnet.layers import Relu, Sigmoid
 from scratchnet.networks import MultiLayerNet
 from scratchnet.optimizers import SGD
-from scratchnet.plot import plot_activation_histograms, plot_history_comparison
+from scratchnet.plot import plot_activation_histograms, plot_history_comparison, plot_summaries
 from scratchnet.training import RunsProgress, Trainer
 
 SIGMOID_ROWS = {"std 1": 1.0, "std 0.01": 0.01, "Xavier": "xavier"}
@@ -45,6 +45,18 @@ def main(argv=None):
                                         title="nonzero ReLU activations of 5 hidden layers (book figure 6-14; "
                                               "the zeros, about half, are left out)"),
              "ch06_weight_init_relu.png")
+    # The numbers behind the histograms: how spread each layer's activations are.
+    layers = np.arange(1, 6)
+    spread = {"sigmoid": {label: (layers, [float(np.std(a)) for a in rows]) for label, rows in sigmoid_rows.items()},
+              "ReLU": {label: (layers, [float(np.std(a)) for a in rows]) for label, rows in relu_rows.items()}}
+    for series in spread.values():
+        for label, (_, stds) in series.items():
+            run.log(f"  {label:<16} activation std by layer: " + ", ".join(f"{s:.3g}" for s in stds))
+    run.save(plot_summaries({f"{kind} activations": series for kind, series in spread.items()}, "hidden layer",
+                            "standard deviation of its activations", log_y=True,
+                            title="how spread each layer's activations are, by initialization: the numbers behind "
+                                  "the histograms"),
+             "ch06_weight_init_std.png")
 
     (x_train, t_train), (x_test, t_test) = load_mnist()
     epochs = 2 if run.quick else 64

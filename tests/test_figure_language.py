@@ -343,3 +343,29 @@ def test_paths_and_losses_draw_f_at_every_step_and_zoom_on_the_minimum():
     assert plot_paths_and_losses(bowl, BOWL_PATHS).axes[1].get_yscale() == "symlog"  # SGD reaches f = 0 exactly
     saddle_paths = {"SGD": np.array([[1.0, 0.1], [0.5, 0.5], [0.1, 1.5]])}  # f turns negative: no log axis
     assert plot_paths_and_losses("saddle", saddle_paths).axes[1].get_yscale() == "symlog"
+
+
+def test_a_search_is_one_scatter_with_the_best_ringed_and_summaries_are_lines_per_setting():
+    from scratchnet.plot import plot_search_scatter, plot_summaries
+
+    lrs, decays, scores = [1e-5, 1e-3, 1e-2, 3e-4], [1e-8, 1e-6, 1e-5, 1e-7], [0.1, 0.8, 0.3, 0.9]
+    fig = plot_search_scatter(lrs, decays, scores, best=2)
+    ax, bar = fig.axes
+    trials, rings = ax.collections
+    np.testing.assert_allclose(trials.get_offsets(), np.c_[lrs, decays])
+    np.testing.assert_allclose(trials.get_array(), scores)  # coloured by the score
+    np.testing.assert_allclose(rings.get_offsets(), [[3e-4, 1e-7], [1e-3, 1e-6]])  # the two best, best first
+    assert (ax.get_xscale(), ax.get_yscale(), bar.get_ylabel()) == ("log", "log", "validation accuracy")
+    with pytest.raises(ValueError, match=r"one value per trial each, got shapes \(4,\), \(3,\), \(4,\)"):
+        plot_search_scatter(lrs, decays[:3], scores)
+    scales = np.logspace(0, -4, 5)
+    fig = plot_summaries({"final": {"with": (scales, [0.5, 0.9, 1.0, 1.0, 0.8]), "without": (scales, [0.1] * 5)}},
+                         "initial weight std", "accuracy", log_x=True, ylim=(0, 1.03),
+                         styles={"without": {"color": "#7f7f7f", "linestyle": "--"}})
+    (ax,) = fig.axes
+    lines = {line.get_label(): line for line in ax.lines}
+    np.testing.assert_allclose(lines["with"].get_xydata(), np.c_[scales, [0.5, 0.9, 1.0, 1.0, 0.8]])
+    assert (lines["without"].get_color(), lines["without"].get_linestyle()) == ("#7f7f7f", "--")
+    assert ax.get_xscale() == "log" and ax.get_ylim() == (0, 1.03)
+    logged = plot_summaries({"a": {"x": ([1, 2], [1.0, 1e-4])}}, "layer", "std", log_y=True).axes[0]
+    assert logged.get_yscale() == "log" and logged.get_ylabel() == "std (log scale)"

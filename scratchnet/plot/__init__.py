@@ -27,17 +27,15 @@ from scratchnet.plot.landscapes import (
     plot_surfaces,
 )
 from scratchnet.plot.saving import save_animation, save_figure
+from scratchnet.plot.summaries import plot_search_scatter, plot_summaries
 from scratchnet.plot.surfaces import plot_surface_paths, plot_surface_views
 from scratchnet.plot.trajectory import animate_trajectory_landscape, plot_trajectory_landscape
 
 __all__ = [
     "animate_landscape_descent", "animate_race", "animate_surface_descent", "animate_trajectory_landscape",
-    "moving_average",
-    "plot_accuracy_panels", "plot_activation_histograms", "plot_descent_paths", "plot_difference",
-    "plot_gradient_field",
-    "plot_history_comparison", "plot_interpolation", "plot_landscape", "plot_landscape_rows",
-    "plot_optimizer_grid", "plot_paths_and_losses", "plot_surface_paths", "plot_surface_views", "plot_surfaces",
-    "plot_training_curves",
-    "plot_trajectory_landscape",
-    "save_animation", "save_figure",
+    "moving_average", "plot_accuracy_panels", "plot_activation_histograms", "plot_descent_paths", "plot_difference",
+    "plot_gradient_field", "plot_history_comparison", "plot_interpolation", "plot_landscape", "plot_landscape_rows",
+    "plot_optimizer_grid", "plot_paths_and_losses", "plot_search_scatter", "plot_summaries", "plot_surface_paths",
+    "plot_surface_views", "plot_surfaces", "plot_training_curves", "plot_trajectory_landscape", "save_animation",
+    "save_figure",
 ]
