@@ -28,6 +28,18 @@ def _plotly():
     return go
 
 
+def _lift(Z):
+    """A sliver above the surface (1.5% of its height range), where paths and markers are drawn so they stay seen."""
+    return 0.015 * float(np.nanmax(Z) - np.nanmin(Z))
+
+
+def _minimum_trace(go, a, b, z, name):
+    """The gold diamond of the lowest point(s) (plotly's 3D markers have no star)."""
+    return go.Scatter3d(x=np.atleast_1d(a), y=np.atleast_1d(b), z=np.atleast_1d(z), mode="markers", name=name,
+                        marker={"size": 8, "symbol": "diamond", "color": MINIMUM_STYLE["color"],
+                                "line": {"color": "black", "width": 1}})
+
+
 def _path_traces(go, paths, heights, colors, lift):
     """Each path as a line with its points, a ring at its start and a dot at its end (one legend entry each)."""
     traces = []
@@ -94,15 +106,12 @@ def surface_figure(alphas, betas, Z, paths=None, heights=None, title=None, xlabe
                          hovertemplate=f"{xlabel} %{{x:.4g}}<br>{ylabel} %{{y:.4g}}<br>{zlabel} %{{z:.6g}}"
                                        "<extra></extra>")
     traces = [surface]
-    lift = 0.015 * float(np.nanmax(Z) - np.nanmin(Z))  # a sliver above the surface, so the path stays in view
+    lift = _lift(Z)
     if paths:
         traces += _path_traces(go, paths, heights, colors or PATH_COLORS * 4, lift)
     if mark_minimum and np.isfinite(Z).any():
         a, b, value = grid_minimum(alphas, betas, Z)
-        traces.append(go.Scatter3d(x=[a], y=[b], z=[value + lift], mode="markers",
-                                   name=f"lowest point of the grid ({value:.4g})",
-                                   marker={"size": 8, "symbol": "diamond", "color": MINIMUM_STYLE["color"],
-                                           "line": {"color": "black", "width": 1}}))
+        traces.append(_minimum_trace(go, a, b, value + lift, f"lowest point of the grid ({value:.4g})"))
     figure = go.Figure(traces)
     scene = scene_view(alphas, betas, paths, equal_aspect)
     figure.update_layout(title=title, showlegend=True,
@@ -129,12 +138,9 @@ def objective_paths_figure(objective, paths, n=80, title=None, xlim=None, ylim=N
     figure = surface_figure(X[0], Y[:, 0], Z, paths, heights, title=title or f"paths on {objective.name}",
                             xlabel="x", ylabel="y", zlabel="f(x, y)", colors=colors, equal_aspect=True,
                             mark_minimum=False)
-    a, b = np.asarray(objective.minima, dtype=float).T if len(objective.minima) else ([], [])
-    lift = 0.015 * float(np.nanmax(Z) - np.nanmin(Z))
-    figure.add_trace(_plotly().Scatter3d(x=a, y=b, z=objective(np.asarray(a), np.asarray(b)) + lift, mode="markers",
-                                         name="minimum", marker={"size": 8, "symbol": "diamond",
-                                                                 "color": MINIMUM_STYLE["color"],
-                                                                 "line": {"color": "black", "width": 1}}))
+    if len(objective.minima):  # the function's own minima, not the grid's nearest point
+        a, b = np.asarray(objective.minima, dtype=float).T
+        figure.add_trace(_minimum_trace(_plotly(), a, b, objective(a, b) + _lift(Z), "minimum"))
     return figure
 
 
@@ -159,7 +165,7 @@ def descent_animation(alphas, betas, Z, path, heights, label="descent", title=No
     color = color or PATH_COLORS[0]
     figure = surface_figure(alphas, betas, Z, {label: path}, {label: heights}, title=title, xlabel=xlabel,
                             ylabel=ylabel, zlabel=zlabel, colors=[color], equal_aspect=equal_aspect)
-    lift = 0.015 * float(np.nanmax(Z) - np.nanmin(Z))
+    lift = _lift(Z)
     # traces: 0 the surface, 1 the path, 2 its start, 3 its end, 4 the lowest point. The path trace is the
     # moving part: at step s it is the path up to s, and the "end" dot is the current point.
     figure.data[1].update(x=path[:1, 0], y=path[:1, 1], z=heights[:1] + lift)
