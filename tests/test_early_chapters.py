@@ -125,6 +125,14 @@ def test_the_graph_figure_puts_each_value_on_its_edge():
     assert {"3", "4", "12", "1", "×"} <= set(texts)
     gradients = [t for t in fig.axes[0].texts if t.get_color() == "#d62728"]
     assert sorted(t.get_text() for t in gradients) == ["1", "3", "4"]  # the backward values, in red
+    # The two edges into "mul" meet there: each one's labels sit on its outer side, none between the edges.
+    values = [text for text in fig.axes[0].texts if text.get_text().isdigit()]
+    rising = [text for text in values if text.get_position()[1] < 0.25]  # a (0, 0) -> mul (2, 0.5)
+    falling = [text for text in values if 0.75 < text.get_position()[1] < 1.5]  # b (0, 1) -> mul
+    assert sorted(t.get_text() for t in rising) == ["3", "4"] and sorted(t.get_text() for t in falling) == ["3", "4"]
+    assert {t.get_color() for t in rising} == {"black", "#d62728"}  # a's forward 3 and gradient 4, below a
+    level = [text for text in values if text.get_text() in ("12", "1")]
+    assert sorted(t.get_position()[1] for t in level) == [0.4, 0.6]  # a level edge: value above, gradient below
     plt.close(fig)
 
 

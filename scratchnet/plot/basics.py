@@ -109,11 +109,12 @@ def plot_gates(gates, two_layer=None, n=201):
 
 @builder
 def plot_computational_graph(nodes, edges, title=None):
-    """A computational graph: node boxes, and on each edge its forward value above and gradient below.
+    """A computational graph: node boxes, and on each edge its forward value (black) and gradient (red).
 
     ``nodes`` maps a name to ``(x, y, label)`` (the label drawn in the node; an empty label
-    draws a value's source, no box). ``edges`` are ``(start, end, forward, backward)``: the
-    forward value is written above the arrow in black, the backward gradient below it in red.
+    draws a value's source, no box). ``edges`` are ``(start, end, forward, backward)``. On a
+    level edge the forward value is written above the arrow and the gradient below it; on a
+    sloping edge both sit side by side on its outer side, away from the edge it meets.
     """
     fig, ax = plt.subplots(figsize=(11, 1.6 + 1.4 * len({y for _, y, _ in nodes.values()})), layout="constrained")
     for name, (x, y, label) in nodes.items():
@@ -126,18 +127,26 @@ def plot_computational_graph(nodes, edges, title=None):
         (x0, y0, label0), (x1, y1, _) = nodes[start], nodes[end]
         x0 += 0.3 if label0 else 0.1
         ax.annotate("", xy=(x1 - 0.3, y1), xytext=(x0, y0), arrowprops={"arrowstyle": "->", "lw": 1.4})
-        # Labels a third of the way along, where edges into one node are still apart, either side of the arrow.
+        # Labels a third of the way along. A level edge has its forward value above and its gradient below;
+        # a sloping one, which meets another edge at its node, has both on its outer side (above when it comes
+        # down, below when it goes up), side by side, so no label sits between two edges.
         mx, my = x0 + 0.35 * (x1 - 0.3 - x0), y0 + 0.35 * (y1 - y0)
-        ax.text(mx, my + 0.1, f"{forward:g}", ha="center", va="bottom", fontsize=11)
-        ax.text(mx, my - 0.1, f"{backward:g}", ha="center", va="top", fontsize=11, color="#d62728")
+        if abs(y1 - y0) < 1e-9:
+            ax.text(mx, my + 0.1, f"{forward:g}", ha="center", va="bottom", fontsize=11)
+            ax.text(mx, my - 0.1, f"{backward:g}", ha="center", va="top", fontsize=11, color="#d62728")
+        else:
+            above = y1 < y0
+            offset, align = (0.12, "bottom") if above else (-0.12, "top")
+            ax.text(mx - 0.05, my + offset, f"{forward:g}", ha="right", va=align, fontsize=11)
+            ax.text(mx + 0.05, my + offset, f"{backward:g}", ha="left", va=align, fontsize=11, color="#d62728")
     xs = [x for x, _, _ in nodes.values()]
     ys = [y for _, y, _ in nodes.values()]
     ax.set_xlim(min(xs) - 1.2, max(xs) + 0.6)
     ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.text(0.99, 0.02, "forward values above each arrow, backward gradients below (red)", transform=ax.transAxes,
-            ha="right", fontsize=9, style="italic")
+    ax.text(0.99, 0.02, "black: the forward value along each arrow; red: the gradient flowing back",
+            transform=ax.transAxes, ha="right", fontsize=9, style="italic")
     if title:
         ax.set_title(title)
     return fig
