@@ -18,7 +18,7 @@ growing 19 times a step (to about 1e128 after 100 steps). The middle panel draws
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import LogLocator, MaxNLocator
 
 from scratchnet.chapter import ChapterRun
 from scratchnet.gradient import numerical_gradient
@@ -43,12 +43,14 @@ def draw_divergence(ax, exact, numerical):
     """Distance from the minimum, log scale: the exact gradient against the book's numerical one."""
     steps = np.arange(len(exact))
     ax.semilogy(steps, np.hypot(exact[:, 0], exact[:, 1]), "-", color="#d62728", lw=2,
-                label="exact gradient 2x: x19 a step")
+                label="exact gradient 2x: the distance grows\n19-fold each step (x - 10 * 2x = -19x)")
     ax.semilogy(steps, np.hypot(numerical[:, 0], numerical[:, 1]), "--", color="#1f77b4", lw=2,
                 label="numerical gradient (the book's):\nstops once x + h == x")
     ax.set_xlabel("step")
     ax.set_ylabel("distance from the minimum (log scale)")
+    ax.set_xlim(0, steps[-1])
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(LogLocator(base=10.0**20))  # a tick every 20 decades: round powers of ten
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8)
 
