@@ -369,3 +369,15 @@ def test_a_search_is_one_scatter_with_the_best_ringed_and_summaries_are_lines_pe
     assert ax.get_xscale() == "log" and ax.get_ylim() == (0, 1.03)
     logged = plot_summaries({"a": {"x": ([1, 2], [1.0, 1e-4])}}, "layer", "std", log_y=True).axes[0]
     assert logged.get_yscale() == "log" and logged.get_ylabel() == "std (log scale)"
+
+
+def test_the_accuracy_panel_has_a_legend_only_where_it_adds_what_the_loss_legend_does_not():
+    from scratchnet.plot import plot_history_comparison
+    from scratchnet.training import History
+
+    run = History(iterations_per_epoch=2, train_loss=[2.0, 1.5, 1.0, 0.8], train_acc=[0.1, 0.5, 0.7],
+                  test_acc=[0.1, 0.4, 0.6])
+    plain = plot_history_comparison({"SGD": run, "Adam": run}, smooth_window=2)
+    assert plain.axes[0].get_legend() is not None and plain.axes[1].get_legend() is None  # it would hide curves
+    both = plot_history_comparison({"SGD": run}, smooth_window=2, show_train_acc=True)
+    assert [t.get_text() for t in both.axes[1].get_legend().get_texts()] == ["SGD (test)", "SGD (train)"]

@@ -131,7 +131,8 @@ def plot_history_comparison(histories, title=None, smooth_window=20, loss_ylim=N
         ax_acc.set_yticks(np.round(np.linspace(*accuracy_ylim, 6), 3))
         ax_acc.set_title(f"test accuracy, {accuracy_ylim[0]:g} to {accuracy_ylim[1]:g} (the first epochs lie below)",
                          fontsize=10)
-    ax_acc.legend(loc="lower right", fontsize=8)
+    if show_train_acc:  # two styles per run to tell apart; otherwise the loss panel's legend names the colours
+        ax_acc.legend(loc="lower right", fontsize=8)
     ax_acc.grid(alpha=0.3)
     if title:
         fig.suptitle(title)
