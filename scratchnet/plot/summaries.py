@@ -30,7 +30,7 @@ def plot_search_scatter(lrs, weight_decays, scores, best=5, title=None, score_la
     fig.colorbar(points, ax=ax, label=score_label)
     ax.grid(alpha=0.3, which="major")
     ax.set_title(f"{title or f'{lrs.size} trials: where the {score_label} is high'}\n"
-                 f"(red rings: the best {len(top)}; no legend box to hide a trial)", fontsize=10)
+                 f"(red rings: the best {len(top)})", fontsize=10)
     return fig
 
 
