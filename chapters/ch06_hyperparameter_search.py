@@ -57,10 +57,11 @@ def main(argv=None):
     top = results[:5]
     run.log(f"  the best five: lr from {min(r[1] for r in top):.2g} to {max(r[1] for r in top):.2g}, weight decay "
             f"from {min(r[2] for r in top):.2g} to {max(r[2] for r in top):.2g}")
-    panels = {f"best {rank}: lr {lr:.2g}, wd {wd:.2g}": {"validation": h.test_acc, "train": h.train_acc}
-              for rank, (_, lr, wd, h) in enumerate(results[:20], 1)}
+    panels = {f"best {rank}: validation {accuracy:.2f}\nlr {lr:.2g}, weight decay {wd:.2g}":
+              {"validation": h.test_acc, "train": h.train_acc}
+              for rank, (accuracy, lr, wd, h) in enumerate(results[:20], 1)}
     fig = plot_accuracy_panels(panels, ncols=5, styles=STYLES,
-                               title=f"random search, {trials} trials: the best 20 by validation accuracy "
+                               title=f"figure 6-24: random search, {trials} trials, the best 20 by validation accuracy "
                                      f"({len(x_train)} training, {len(x_val)} validation images)")
     run.save(fig, "ch06_hyperparameter_search.png")
     scores, lrs, decays = (np.array([result[k] for result in results]) for k in range(3))
