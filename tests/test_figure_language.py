@@ -381,3 +381,13 @@ def test_the_accuracy_panel_has_a_legend_only_where_it_adds_what_the_loss_legend
     assert plain.axes[0].get_legend() is not None and plain.axes[1].get_legend() is None  # it would hide curves
     both = plot_history_comparison({"SGD": run}, smooth_window=2, show_train_acc=True)
     assert [t.get_text() for t in both.axes[1].get_legend().get_texts()] == ["SGD (test)", "SGD (train)"]
+
+
+def test_a_loss_colour_bar_ticks_round_values_inside_the_range():
+    alphas, betas = np.linspace(-1, 1, 5), np.linspace(-1, 1, 4)
+    Z = 0.294 + (2.77 - 0.294) * np.linspace(0, 1, 20).reshape(4, 5)  # the odd ends of a real plane
+    fig = plot_landscape(alphas, betas, Z)
+    bar = fig.axes[1]
+    np.testing.assert_allclose(bar.get_yticks(), [0.5, 1.0, 1.5, 2.0, 2.5])
+    flat = plot_landscape(alphas, betas, np.full((4, 5), 2.3)).axes[1]
+    np.testing.assert_allclose(flat.get_yticks(), [2.3])  # a flat grid: its one value

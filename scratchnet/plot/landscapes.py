@@ -86,8 +86,11 @@ def draw_landscape_contour(ax, alphas, betas, Z, cmap="viridis", levels=30, colo
             bar.set_ticks(_decades(float(Z.min()), float(Z.max())))
             bar.formatter = LogFormatterSciNotation()
             bar.minorticks_off()
+        elif Z.max() > Z.min():  # round values inside the range (not the levels' own, like 0.294 and 0.788)
+            bar.set_ticks([tick for tick in MaxNLocator(6).tick_values(float(Z.min()), float(Z.max()))
+                           if Z.min() <= tick <= Z.max()])
         else:
-            bar.set_ticks(np.linspace(float(Z.min()), float(Z.max()), 6 if Z.max() > Z.min() else 1))
+            bar.set_ticks([float(Z.min())])
     return fill
 
 
