@@ -81,7 +81,7 @@ sphinx_gallery_conf = {
     "examples_dirs": [str(chapter_gallery.stage(ROOT / "chapters", DOCS / "_chapters"))],
     "gallery_dirs": ["auto_examples"],
     "filename_pattern": r"/ch",  # run every chapter
-    "reset_argv": chapter_gallery.ChapterArguments(DOCS / "_build" / "chapter-outputs", QUICK),
+    "reset_argv": chapter_gallery.ChapterArguments(QUICK),
     "image_scrapers": [chapter_gallery.Scraper(DOCS / "_extra" / "pages")],
     "first_notebook_cell": ("# Runs as it is in Jupyter or Colab: installs scratchnet first where it is missing.\n"
                             "import importlib.util\n\n"

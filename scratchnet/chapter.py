@@ -36,6 +36,15 @@ def output_folder(project, out=None, quick=False):
     return Path(project) / "build" / "quick-figures" if quick else Path(project) / "figures"
 
 
+def shown_path(path):
+    """``path`` as a reader wants it printed: relative to the current folder when inside it, else in full."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 class ChapterRun:
     """Parses a chapter script's options and writes its outputs.
 
@@ -80,7 +89,7 @@ class ChapterRun:
         if problem:
             parser.exit(2, f"{parser.prog}: error: --out {self.out}: {problem}\n")
         if self.quick and self.args.out is None:
-            self.log(f"  quick run: writing to {self.out} (the gallery in figures/ is left alone)")
+            self.log(f"  quick run: writing to {shown_path(self.out)} (the gallery in figures/ is left alone)")
         import matplotlib
 
         if not self.show and not self.notebook and ipython_shell() is None:
@@ -107,7 +116,7 @@ class ChapterRun:
         path = save_figure(fig, self.out / name, dpi=dpi)
         self.written.append(path)
         self.shown.append(fig)
-        self.log(f"  wrote {path}")
+        self.log(f"  wrote {shown_path(path)}")
         return path
 
     def save_animation(self, animation, name, **options):
@@ -117,7 +126,7 @@ class ChapterRun:
         path = save_animation(animation, self.out / name, **options)
         self.written.append(path)
         self.shown.append(animation)
-        self.log(f"  wrote {path}")
+        self.log(f"  wrote {shown_path(path)}")
         return path
 
     def save_page(self, name, build, *args, **kwargs):
@@ -137,7 +146,7 @@ class ChapterRun:
             return None
         path = interactive.write_page(figure, self.out / name)
         self.written.append(path)
-        self.log(f"  wrote {path} (open it in a browser: rotate, zoom, hover)")
+        self.log(f"  wrote {shown_path(path)} (open it in a browser: rotate, zoom, hover)")
         return path
 
     def finish(self):

@@ -311,3 +311,12 @@ def test_the_chapter_record_merges_runs_and_refuses_what_it_did_not_write(tmp_pa
     fresh.write_bytes(b"y")
     os.utime(old, (time.time() - 2 * 86400,) * 2)
     assert sweep_parts(tmp_path) == [old] and not old.exists() and fresh.exists()  # a run under way keeps its own
+
+
+def test_written_files_are_printed_relative_to_the_current_folder_when_inside_it(tmp_path, monkeypatch):
+    from scratchnet.chapter import shown_path
+
+    monkeypatch.chdir(tmp_path)
+    assert shown_path(tmp_path / "figures" / "a.png") == str(Path("figures") / "a.png")
+    elsewhere = tmp_path.parent / "other" / "b.png"
+    assert shown_path(elsewhere) == str(elsewhere)  # outside: in full, never a climb of ../

@@ -55,13 +55,19 @@ def stage(chapters, staging):
 
 
 class ChapterArguments:
-    """sphinx-gallery's ``reset_argv``: each chapter's options (``--quick`` or not, its own output folder)."""
+    """sphinx-gallery's ``reset_argv``: each chapter's options (``--quick`` or not, its own output folder).
 
-    def __init__(self, outputs, quick):
-        self.outputs, self.quick = Path(outputs), quick
+    A chapter writes into ``_outputs/<name>/`` beside its staged link: sphinx-gallery runs it in
+    that folder, so the page prints short paths ("wrote _outputs/ch01_matplotlib/ch01_sin_cos.png"),
+    not the build machine's.
+    """
+
+    def __init__(self, quick):
+        self.quick = quick
 
     def __call__(self, gallery_conf, script_vars):
-        out = self.outputs / Path(script_vars["src_file"]).stem
+        script = Path(script_vars["src_file"])
+        out = script.parent / "_outputs" / script.stem
         return (["--quick"] if self.quick else []) + ["--out", str(out)]
 
     def __repr__(self):  # sphinx-gallery keys its cache on the configuration's text
