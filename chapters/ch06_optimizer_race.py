@@ -25,7 +25,7 @@ def main(argv=None):
     paths = {name: descend(get_optimizer(name, lr=lr), bowl, START, steps) for name, lr in RATES.items()}
     named = {f"{name} (lr {lr:g})": path for (name, lr), path in zip(RATES.items(), paths.values(), strict=True)}
     race = animate_race(bowl, named, zoom=1.0,
-                        title=f"six optimizers from {START} on {bowl.formula} (the rates of ch06_optimizer_paths)")
+                        title=f"six optimizers racing from {START} on {bowl.formula}")
     run.save_animation(race, "ch06_optimizer_race", fps=6)
     rolling = animate_surface_descent(bowl, paths["Adam"], label="Adam (lr 0.3)", n=30 if run.quick else 50,
                                       ylim=(-3, 3))

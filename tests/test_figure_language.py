@@ -391,3 +391,19 @@ def test_a_loss_colour_bar_ticks_round_values_inside_the_range():
     np.testing.assert_allclose(bar.get_yticks(), [0.5, 1.0, 1.5, 2.0, 2.5])
     flat = plot_landscape(alphas, betas, np.full((4, 5), 2.3)).axes[1]
     np.testing.assert_allclose(flat.get_yticks(), [2.3])  # a flat grid: its one value
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")  # built to inspect, not to play
+def test_each_race_frame_shows_only_its_own_trails_in_the_inset_too():
+    from scratchnet.plot import animate_race
+
+    race = animate_race("bowl", BOWL_PATHS, zoom=1.0, hold=0)
+    inset = race._fig.axes[0].child_axes[0]
+    for step, frame in enumerate(race._framedata):
+        mine = [artist for artist in frame if artist in inset.lines]
+        assert len(mine) == 2 * len(BOWL_PATHS)  # a trail and a current point per path, in this frame only
+        trails = [artist for artist in mine if len(artist.get_xydata()) > 1 or step == 0]
+        assert all(len(artist.get_xydata()) in (1, step + 1) for artist in trails)
+    in_frames = {id(artist) for frame in race._framedata for artist in frame}
+    always = [line for line in inset.lines if id(line) not in in_frames]
+    assert [line.get_marker() for line in always] == ["*"]  # only the background's star stays drawn throughout

@@ -59,25 +59,29 @@ def animate_race(objective, paths, frames=None, interval=80, title=None, zoom=No
     fig, ax = plt.subplots(figsize=(7, 5.5), layout="constrained")
     draw_contours(ax, objective)
     ax.set_title(title or f"optimizers racing on {objective.formula}")
-    views = [ax]
-    if zoom:
-        views.append(zoom_inset(ax, objective, zoom))
+    inset = zoom_inset(ax, objective, zoom) if zoom else None
     camera = start_camera(fig)
-    snapshots = []
+    snapshots, inset_drawn = [], len(inset.lines) if inset is not None else 0
     for step in frame_steps(longest, frames):
         handles = []
         for index, (label, path) in enumerate(paths.items()):
             upto = path[: min(step, len(path) - 1) + 1]
             color = color_for(label, index)
-            for view in views:
-                (trail,) = view.plot(upto[:, 0], upto[:, 1], "-", color=color, lw=2)
-                view.plot(*upto[-1], "o", color=color, ms=8 if view is ax else 6, mec="black", mew=0.8)
-            trail.set_label(f"{label}: f = {objective(*upto[-1]):.2g}")
+            (trail,) = ax.plot(upto[:, 0], upto[:, 1], "-", color=color, lw=2,
+                               label=f"{label}: f = {objective(*upto[-1]):.2g}")
+            ax.plot(*upto[-1], "o", color=color, ms=8, mec="black", mew=0.8)
             handles.append(trail)
+            if inset is not None:
+                inset.plot(upto[:, 0], upto[:, 1], "-", color=color, lw=2)
+                inset.plot(*upto[-1], "o", color=color, ms=6, mec="black", mew=0.8)
         ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
         ax.text(0.02, 0.96, f"step {step}", transform=ax.transAxes, fontsize=11, va="top",
                 bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85})
-        snapshots.append(camera.snap())
+        frame = camera.snap()
+        if inset is not None:  # an inset is not one of the figure's axes: the camera misses what this frame drew there
+            frame += inset.lines[inset_drawn:]
+            inset_drawn = len(inset.lines)
+        snapshots.append(frame)
     snapshots += [snapshots[-1]] * int(hold)
     return Animation(fig, snapshots, interval=interval, blit=False)
 
