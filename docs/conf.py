@@ -74,6 +74,8 @@ def _source_address():
 
 
 SOURCE = os.environ.get("SCRATCHNET_SOURCE") or _source_address()
+if SOURCE and "://" not in SOURCE and not SOURCE.startswith("git@"):  # a clone of a local folder: a file URL
+    SOURCE = Path(SOURCE).resolve().as_uri()
 INSTALL = (f'    %pip install -q "scratchnet[notebook] @ git+{SOURCE}"' if SOURCE else
            '    raise ImportError("scratchnet is not installed: see Getting started")')
 
