@@ -407,3 +407,15 @@ def test_each_race_frame_shows_only_its_own_trails_in_the_inset_too():
     in_frames = {id(artist) for frame in race._framedata for artist in frame}
     always = [line for line in inset.lines if id(line) not in in_frames]
     assert [line.get_marker() for line in always] == ["*"]  # only the background's star stays drawn throughout
+
+
+def test_the_bowls_contour_lines_are_labelled_with_round_values_in_true_proportion():
+    from matplotlib.contour import ContourSet
+
+    from scratchnet.plot import plot_surface_views
+
+    fig = plot_surface_views("bowl", n=30)
+    flat = fig.axes[-1]
+    (lines,) = [artist for artist in flat.get_children() if isinstance(artist, ContourSet)]
+    assert all(float(level / 2.5).is_integer() for level in lines.levels)  # 2.5, 5, 7.5, ...: not 2.15, 4.29
+    assert flat.get_aspect() == 1.0

@@ -30,8 +30,13 @@ def plot_surface_views(objective, n=60, title=None):
         ax.xaxis.set_major_locator(MaxNLocator(5))  # 3D tick labels collide when dense
         ax.yaxis.set_major_locator(MaxNLocator(5))
     flat = fig.add_subplot(1, 3, 3)
-    lines = flat.contour(X, Y, Z, levels=contour_levels(Z, 15, objective.log_scale), cmap=SURFACE_MAP)
+    if objective.log_scale:
+        levels = contour_levels(Z, 15, True)
+    else:  # round values, so the labels read 5, 10, 15 rather than 4.29, 6.44
+        levels = [level for level in MaxNLocator(12).tick_values(Z.min(), Z.max()) if Z.min() < level < Z.max()]
+    lines = flat.contour(X, Y, Z, levels=levels, cmap=SURFACE_MAP)
     flat.clabel(lines, fontsize=7, fmt="%.3g")
+    flat.set_aspect("equal")  # the ellipses in their true proportion
     flat.set_xlabel("x")
     flat.set_ylabel("y")
     flat.set_title("contour lines")
