@@ -79,6 +79,12 @@ def test_activation_histograms_grid_and_dropping_zeros():
     assert sum(counts) == 2  # the three zeros were left out
     fig = plot_activation_histograms({"row": layers}, value_range=(0, 2))
     assert sum(patch.get_height() for patch in fig.axes[0].patches) == 5
+    # one count axis per row: a layer with a spike and one spread out are drawn to the same scale
+    spread = [np.linspace(0.01, 0.99, 100), np.full(100, 0.5)]
+    fig = plot_activation_histograms({"a": spread, "b": spread})
+    top = fig.axes
+    assert top[0].get_ylim() == top[1].get_ylim() and top[1].get_ylim()[1] >= 100
+    assert top[0].get_ylabel() == "a\ncount" and len(top[0].get_yticks()) > 1
     plt.close("all")
 
 
