@@ -19,7 +19,7 @@ def main(argv=None):
     for gate in (AND, NAND, OR, XOR):
         rows = ", ".join(f"{x1}{x2} -> {y}" for (x1, x2), y in truth_table(gate))
         run.log(f"  {gate.__name__:<4} {rows}")
-    fig = plot_gates(GATES, two_layer={"XOR": XOR})
+    fig = plot_gates(GATES, two_layer={"XOR": XOR}, first_layer=("NAND", "OR"))  # XOR = AND(NAND, OR)
     fig.suptitle("perceptrons: one line each; XOR = AND(NAND, OR) needs two")
     run.save(fig, "ch02_perceptron.png")
     return run.finish()

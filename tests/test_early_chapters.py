@@ -93,6 +93,11 @@ def test_plot_gates_lines_and_point_colors():
     white = (1.0, 1.0, 1.0, 1.0)
     assert [c == white for c in filled] == [True, False, False, True]  # XOR: 0, 1, 1, 0
     assert len(fig.axes[3].get_lines()) == 3
+    xor = plot_gates(GATES, two_layer={"XOR": XOR}, first_layer=("NAND", "OR"))
+    drawn = {line.get_label(): line.get_color() for line in xor.axes[3].get_lines()}
+    assert drawn == {"NAND line": xor.axes[1].get_lines()[0].get_color(),  # one colour per gate in every panel
+                     "OR line": xor.axes[2].get_lines()[0].get_color()}
+    assert [text.get_text() for text in xor.axes[3].get_legend().get_texts()] == ["NAND line", "OR line"]
     plt.close("all")
 
 

@@ -69,18 +69,20 @@ def plot_digits(images, labels, predicted=None, ncols=10, title=None):
 
 
 @builder
-def plot_gates(gates, two_layer=None, n=201):
+def plot_gates(gates, two_layer=None, n=201, first_layer=None):
     r"""One panel per perceptron gate: its line :math:`w \cdot x + b = 0`, the region it calls 1, the four inputs.
 
     ``gates`` maps a name to ``(weights, bias)``; ``two_layer`` optionally maps a name to
-    a function of ``(x1, x2)`` (like XOR), drawn as its regions with the lines of ``gates``
-    over them, to show that no single line separates its outputs.
+    a function of ``(x1, x2)`` (like XOR), drawn as its regions with the lines of the
+    ``first_layer`` gates (names; default all) over them and a legend naming them: no
+    single line separates its outputs. Each gate's line has one colour in every panel.
     """
     panels = list(gates) + list(two_layer or {})
     fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.9), layout="constrained", squeeze=False)
     grid = np.linspace(-0.5, 1.5, n)
     X1, X2 = np.meshgrid(grid, grid)
     points = np.array([(0, 0), (1, 0), (0, 1), (1, 1)])
+    colors = dict(zip(gates, ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b"], strict=False))
     for ax, name in zip(axes[0], panels, strict=True):
         if name in gates:
             weights, bias = gates[name]
@@ -88,12 +90,14 @@ def plot_gates(gates, two_layer=None, n=201):
             lines = {name: (weights, bias)}
         else:
             region = np.asarray(two_layer[name](X1, X2)).astype(int)
-            lines = gates
+            lines = {gate: gates[gate] for gate in (first_layer or gates)}
         outputs = region[[np.abs(grid - p).argmin() for p in points[:, 1]],
                          [np.abs(grid - p).argmin() for p in points[:, 0]]]
         ax.contourf(X1, X2, region, levels=[-0.5, 0.5, 1.5], colors=["#f2f2f2", "#cfe3f5"])
-        for (weights, bias), color in zip(lines.values(), ["#1f77b4", "#ff7f0e", "#2ca02c"], strict=False):
-            ax.plot(grid, -(weights[0] * grid + bias) / weights[1], color=color, lw=2)
+        for gate, (weights, bias) in lines.items():
+            ax.plot(grid, -(weights[0] * grid + bias) / weights[1], color=colors[gate], lw=2, label=f"{gate} line")
+        if name not in gates:
+            ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
         ax.scatter(points[:, 0], points[:, 1], c=["white" if y == 0 else "#1f77b4" for y in outputs], s=140,
                    edgecolors="black", zorder=3)
         for (x1, x2), y in zip(points, outputs, strict=True):
