@@ -46,7 +46,7 @@ def main(argv=None):
                 f" max on the grid {np.nanmax(Z):.3g}")
     fig = plot_landscape_rows(panels, xlabel="alpha (direction 1)", ylabel="beta (direction 2)",
                               title=f"the loss around a trained 784-100-100-10 network, over {n} training images "
-                                    f"(|theta| = {np.linalg.norm(center):.1f})")
+                                    f"(the norm of all its parameters: {np.linalg.norm(center):.1f})")
     run.save(fig, "landscape_random_plane.png")
     alphas, betas, Z = panels["filter-normalized directions"]
     run.save_page("landscape_random_plane", interactive.surface_figure, alphas, betas, Z,
