@@ -419,3 +419,30 @@ def test_the_bowls_contour_lines_are_labelled_with_round_values_in_true_proporti
     (lines,) = [artist for artist in flat.get_children() if isinstance(artist, ContourSet)]
     assert all(float(level / 2.5).is_integer() for level in lines.levels)  # 2.5, 5, 7.5, ...: not 2.15, 4.29
     assert flat.get_aspect() == 1.0
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")  # built to inspect, not to play
+def test_several_descents_name_each_loss_in_the_legend_and_the_ball_keeps_its_start_and_the_minimum():
+    from matplotlib.legend import Legend
+
+    from scratchnet.objectives import get_objective
+    from scratchnet.plot import animate_surface_descent
+
+    alphas, betas, Z = _grid()
+    paths = {"a": np.array([[-0.8, 0.4], [-0.4, 0.2]]), "b": np.array([[0.8, -0.4], [0.4, -0.2]])}
+    heights = {"a": np.array([2.0, 1.5]), "b": np.array([1.8, 1.2])}
+    animation = animate_landscape_descent(alphas, betas, Z, paths, heights)
+    last = animation._framedata[-1]
+    (legend,) = [artist for artist in last if isinstance(artist, Legend)]
+    texts = [text.get_text() for text in legend.get_texts()]
+    assert texts[1:] == ["a: loss 1.5", "b: loss 1.2"]
+    counters = [artist.get_text() for artist in last if isinstance(artist, plt.Text) and "step" in artist.get_text()]
+    assert counters == ["step 1"]  # the losses are in the legend, not crowded into the counter
+    bowl = get_objective("bowl")
+    ball = animate_surface_descent(bowl, BOWL_PATHS["Adam"])
+    ax = ball._fig.axes[0]
+    labels = {collection.get_label(): collection for collection in ax.collections}
+    start = np.asarray(labels["start"]._offsets3d).ravel()
+    np.testing.assert_allclose(start[:2], BOWL_PATHS["Adam"][0])
+    star = np.asarray(labels["minimum"]._offsets3d).ravel()
+    np.testing.assert_allclose(star[:2], [0.0, 0.0])

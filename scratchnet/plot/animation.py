@@ -13,7 +13,7 @@ from celluloid import Camera
 from scratchnet.objectives import get_objective
 from scratchnet.plot.contours import draw_contours, zoom_inset
 from scratchnet.plot.notebook import Animation, builder
-from scratchnet.plot.style import SURFACE_MAP, check_paths, color_for
+from scratchnet.plot.style import MINIMUM_STYLE, SURFACE_MAP, check_paths, color_for
 
 
 def start_camera(fig):
@@ -91,7 +91,8 @@ def animate_surface_descent(objective, path, label="descent", frames=None, inter
                             elev=40, azim=-65, xlim=None, ylim=None):
     """A ball rolling down the 3D surface (window ``xlim`` x ``ylim``) along ``path``, leaving its trail.
 
-    The surface is drawn once; each frame adds the trail so far, the ball and a caption.
+    The surface is drawn once, with a ring at the start and the gold star at the minimum; each
+    frame adds the trail so far, the ball and a caption with f there.
     """
     objective = get_objective(objective)  # a name ("bowl") or an Objective
     check_paths({label: path})
@@ -109,6 +110,14 @@ def animate_surface_descent(objective, path, label="descent", frames=None, inter
     values = objective(path[:, 0], path[:, 1])
     heights = values + 0.01 * (np.nanmax(Z) - np.nanmin(Z))  # drawn just above the surface it lies on
     color = color_for(label)
+    # Drawn once, kept in every frame: a ring where the ball started, the star at the function's minimum.
+    ax.scatter(path[0, 0], path[0, 1], heights[0], s=110, facecolor="white", edgecolor=color, linewidth=2.5,
+               depthshade=False, zorder=11, label="start")
+    lift = heights[0] - values[0]
+    for x, y in objective.minima:
+        ax.scatter(x, y, objective(x, y) + lift, marker="*", s=300, color=MINIMUM_STYLE["color"], edgecolor="black",
+                   depthshade=False, zorder=10, label="minimum")
+    ax.legend(loc="upper right", fontsize=9)
     camera = start_camera(fig)
     snapshots = []
     for step in frame_steps(len(path), frames):

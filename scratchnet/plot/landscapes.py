@@ -321,7 +321,8 @@ def animate_landscape_descent(alphas, betas, Z, paths, heights, cmap="viridis", 
     start and the gold star at the grid's lowest point; each frame adds the trails so
     far, the current points and a counter: ``step_name`` followed by the step number or
     by ``step_labels[step]`` (e.g. the iteration each point was recorded at), and the
-    loss there. Returns an ``ArtistAnimation``.
+    loss there (with several paths, each one's loss is in the legend beside its name).
+    Returns an ``ArtistAnimation``.
     """
     if not paths or set(paths) != set(heights):
         raise ValueError("paths, heights: expected the same non-empty set of labels in both")
@@ -362,13 +363,15 @@ def animate_landscape_descent(alphas, betas, Z, paths, heights, cmap="viridis", 
                                depthshade=False, zorder=11)
             ax_contour.plot(path[: upto + 1, 0], path[: upto + 1, 1], "-", color="white", lw=3.5)
             (trail,) = ax_contour.plot(path[: upto + 1, 0], path[: upto + 1, 1], "-", color=color, lw=2,
-                                       label=label)
+                                       label=f"{label}: loss {z[-1]:.4g}" if len(paths) > 1 else label)
             ax_contour.plot(path[upto, 0], path[upto, 1], "o", color=color, ms=8, mec="black")
             handles.append(trail)
-            losses.append(f"{label} {z[-1]:.4g}" if len(paths) > 1 else f"{z[-1]:.4g}")
+            losses.append(f"{z[-1]:.4g}")
         ax_contour.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
         shown = step if step_labels is None else step_labels[step]
-        ax_contour.text(0.02, 0.96, f"{step_name} {shown}: loss {', '.join(losses)}", transform=ax_contour.transAxes,
+        # one path: its loss in the counter; several: each one's loss beside its name in the legend
+        counter = f"{step_name} {shown}" + (f": loss {losses[0]}" if len(paths) == 1 else "")
+        ax_contour.text(0.02, 0.96, counter, transform=ax_contour.transAxes,
                         va="top", fontsize=9,
                         bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85})
         snapshots.append(camera.snap())
