@@ -18,7 +18,8 @@ def main(argv=None):
     run = ChapterRun(__doc__, globals().get("__file__"), argv)
     grid = np.arange(-2, 2.5, 0.25)  # the book's grid
     fig = plot_gradient_field(get_objective("sphere"), grid, grid,
-                              title=r"$-\nabla f$ for $f(x_0, x_1) = x_0^2 + x_1^2$ (arrows in xy units)")
+                              title=r"$-\nabla f$ for $f(x_0, x_1) = x_0^2 + x_1^2$ "
+                                    r"(lengths in proportion to $\|\nabla f\|$)")
     run.save(fig, "ch04_gradient_field.png")
     return run.finish()
 
