@@ -446,3 +446,8 @@ def test_several_descents_name_each_loss_in_the_legend_and_the_ball_keeps_its_st
     np.testing.assert_allclose(start[:2], BOWL_PATHS["Adam"][0])
     star = np.asarray(labels["minimum"]._offsets3d).ravel()
     np.testing.assert_allclose(star[:2], [0.0, 0.0])
+
+
+def test_training_axes_end_where_the_data_does():
+    fig = plot_training_curves(np.linspace(2, 0.1, 200), np.linspace(0.1, 0.97, 21), np.linspace(0.1, 0.92, 21), 10)
+    assert fig.axes[0].get_xlim() == (1, 200) and fig.axes[1].get_xlim() == (0, 20)  # not to 105 or 21

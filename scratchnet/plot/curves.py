@@ -58,6 +58,7 @@ def plot_training_curves(loss_history, train_acc, test_acc, iterations_per_epoch
     ax_loss.plot(centred_positions(loss_history.size, smooth.size, window), smooth, color=TRAIN_STYLE["color"], lw=2,
                  label=f"moving average ({min(window, loss_history.size)} iterations)")
     ax_loss.set_xlabel("iteration")
+    ax_loss.set_xlim(1, max(loss_history.size, 2))  # the axis ends where the data does
     ax_loss.set_ylabel("loss")
     ax_loss.set_title("training loss")
     ax_loss.legend(loc="upper right")
@@ -68,6 +69,7 @@ def plot_training_curves(loss_history, train_acc, test_acc, iterations_per_epoch
     ax_acc.plot(epochs, train_acc, marker="o" if few else None, ms=3, label="train", **TRAIN_STYLE)
     ax_acc.plot(epochs, test_acc, marker="s" if few else None, ms=3, label="test", **HELD_OUT_STYLE)
     ax_acc.set_xlabel("epoch")
+    ax_acc.set_xlim(epochs[0], max(epochs[-1], epochs[0] + 1))
     ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_acc.set_ylabel("accuracy")
     accuracy_axis(ax_acc)
@@ -114,6 +116,7 @@ def plot_history_comparison(histories, title=None, smooth_window=20, loss_ylim=N
     for number, ax_loss in enumerate(loss_axes):
         logarithmic = (both and number == 1) or (log_loss and not both)
         ax_loss.set_xlabel("iteration")
+        ax_loss.set_xlim(1, max(2, *(len(history.train_loss) for history in histories.values())))
         ax_loss.set_ylabel(f"training loss ({smooth_window}-iteration moving average"
                            + (", log scale)" if logarithmic else ")"))
         if logarithmic:
@@ -123,6 +126,7 @@ def plot_history_comparison(histories, title=None, smooth_window=20, loss_ylim=N
         ax_loss.grid(alpha=0.3)
     loss_axes[0].legend()
     ax_acc.set_xlabel("epoch")
+    ax_acc.set_xlim(0, max(max(len(history.test_acc) for history in histories.values()) - 1, 1))
     ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_acc.set_ylabel("accuracy")
     accuracy_axis(ax_acc)
