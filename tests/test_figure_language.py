@@ -451,3 +451,14 @@ def test_several_descents_name_each_loss_in_the_legend_and_the_ball_keeps_its_st
 def test_training_axes_end_where_the_data_does():
     fig = plot_training_curves(np.linspace(2, 0.1, 200), np.linspace(0.1, 0.97, 21), np.linspace(0.1, 0.92, 21), 10)
     assert fig.axes[0].get_xlim() == (1, 200) and fig.axes[1].get_xlim() == (0, 20)  # not to 105 or 21
+
+
+def test_an_accuracy_panel_without_a_legend_says_which_accuracy_it_is():
+    from scratchnet.plot import plot_history_comparison
+    from scratchnet.training import History
+
+    run = History(iterations_per_epoch=2, train_loss=[2.0, 1.5, 1.0, 0.8], train_acc=[0.1, 0.5, 0.7],
+                  test_acc=[0.1, 0.4, 0.6])
+    assert plot_history_comparison({"SGD": run}, smooth_window=2).axes[1].get_ylabel() == "test accuracy"
+    assert plot_history_comparison({"SGD": run}, smooth_window=2, show_train_acc=True).axes[1].get_ylabel() == \
+        "accuracy"

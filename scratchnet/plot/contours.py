@@ -86,7 +86,7 @@ def grey_map_bar(fig, fill, axes):
     """One colour bar for the grey maps of ``axes``: what a shade of grey means (darker = higher)."""
     if fill is None:
         return None
-    bar = fig.colorbar(fill, ax=axes, shrink=0.8, format="%.2g", label="f(x, y): darker is higher")
+    bar = fig.colorbar(fill, ax=axes, shrink=0.8, format="%.3g", label="f(x, y): darker is higher")
     bar.set_ticks(fill.levels[::4])  # every fourth level: labelled, apart
     return bar
 

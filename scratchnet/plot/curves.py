@@ -128,7 +128,7 @@ def plot_history_comparison(histories, title=None, smooth_window=20, loss_ylim=N
     ax_acc.set_xlabel("epoch")
     ax_acc.set_xlim(0, max(max(len(history.test_acc) for history in histories.values()) - 1, 1))
     ax_acc.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax_acc.set_ylabel("accuracy")
+    ax_acc.set_ylabel("accuracy" if show_train_acc else "test accuracy")
     accuracy_axis(ax_acc)
     if accuracy_ylim:
         ax_acc.set_ylim(*accuracy_ylim)
