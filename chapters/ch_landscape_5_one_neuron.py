@@ -10,7 +10,7 @@ The data: 10,000 points x ~ N(1, 4.5^2) (seed 42), y = 2x + 5 for x < -2,
 (step 0.05) is symmetric: (W1, W2) and (-W1, -W2) are the same network. Its lowest
 region is a narrow trough near W1 = 0, where tanh is linear and the network is the
 straight line y = W1 W2 x (the trough follows W1 W2 = constant). The trough has no
-bottom inside any window: it keeps falling as W1 -> 0 and |W2| grows, towards the error
+bottom inside any window: it keeps falling as W1 -> 0 and W2 grows in size, towards the error
 of the best straight line through the origin, so the gold star (the grid's lowest point)
 sits on the window's edge, and the script prints the trough's error further out. SGD (lr 0.01,
 batch 32, 25 epochs) from (-1, -1), one point per epoch, never finds it: it slides the
