@@ -320,3 +320,21 @@ def test_written_files_are_printed_relative_to_the_current_folder_when_inside_it
     assert shown_path(tmp_path / "figures" / "a.png") == str(Path("figures") / "a.png")
     elsewhere = tmp_path.parent / "other" / "b.png"
     assert shown_path(elsewhere) == str(elsewhere)  # outside: in full, never a climb of ../
+
+
+@pytest.mark.parametrize("script", sorted((ROOT / "chapters").glob("ch*.py")), ids=lambda path: path.stem)
+def test_a_chapters_docstring_is_clean_restructuredtext_for_its_gallery_page(script):
+    # The docs' gallery renders each chapter's docstring as reStructuredText, with warnings as errors: a stray
+    # |W2| (a substitution) or a short title underline fails the site's build, so it fails here first.
+    import ast
+    import io
+
+    from docutils.core import publish_doctree
+    from docutils.utils import SystemMessage
+
+    docstring = ast.get_docstring(ast.parse(script.read_text(encoding="utf-8")), clean=True)
+    try:
+        publish_doctree(docstring, settings_overrides={"halt_level": 2, "report_level": 5,
+                                                       "warning_stream": io.StringIO()})
+    except SystemMessage as problem:
+        pytest.fail(f"{script.name}: its docstring is not clean reStructuredText: {problem}")
