@@ -79,16 +79,23 @@ def assert_no_marker_hidden(ax):
 
 
 def assert_tick_labels_apart(fig):
+    """No two tick labels of an axis overlap; on a 3D axes, no two labels at all (ticks of its three axes and
+    their names meet at corners that depend on the view)."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     for ax in fig.axes:
         if ax.name == "3d":
-            continue
-        for axis in (ax.xaxis, ax.yaxis):
-            boxes = [label.get_window_extent(renderer) for label in axis.get_ticklabels()
+            groups = [[label for axis in (ax.xaxis, ax.yaxis, ax.zaxis) for label in [*axis.get_ticklabels(),
+                                                                                        axis.label]]]
+        else:
+            groups = [ax.xaxis.get_ticklabels(), ax.yaxis.get_ticklabels()]
+        for labels in groups:
+            boxes = [(label.get_text(), label.get_window_extent(renderer)) for label in labels
                      if label.get_visible() and label.get_text()]
-            for a, b in itertools.combinations(boxes, 2):
-                assert not a.overlaps(b), f"tick labels overlap on {ax.get_label() or ax.get_title()!r}"
+            boxes = [(text, box) for text, box in boxes if fig.bbox.contains(*box.p0)]  # drawn in the figure
+            for (text_a, a), (text_b, b) in itertools.combinations(boxes, 2):
+                assert not a.overlaps(b), (f"labels {text_a!r} and {text_b!r} overlap on "
+                                           f"{ax.get_label() or ax.get_title()!r}")
 
 
 FIGURES = {
@@ -99,6 +106,9 @@ FIGURES = {
     "difference": lambda: plot_difference(*_grid(), _grid()[2] * 1.1, labels=("a", "b")),
     "curves": lambda: plot_training_curves(np.linspace(2, 0.1, 90), np.linspace(0.1, 0.97, 9),
                                            np.linspace(0.1, 0.92, 9), 10),
+    "landscape rows": lambda: plot_landscape_rows({"a": _grid(), "b": (_grid()[0], _grid()[1], 1e-3 + _grid()[2]**9)}),
+    "surfaces": lambda: __import__("scratchnet.plot", fromlist=["plot_surfaces"]).plot_surfaces(
+        {"a": _grid(), "b": _grid()}, elev=35, azim=-125),
 }
 
 
@@ -128,9 +138,9 @@ def test_the_checks_catch_what_they_are_for():
     ax.plot(0.5, 0.5, "o", ms=20, zorder=9, label="end")
     with pytest.raises(AssertionError, match="'end' .* hides 'minimum'"):
         assert_no_marker_hidden(ax)
-    crowded, axes = plt.subplots(figsize=(1.5, 1.5))
+    crowded, axes = plt.subplots(figsize=(4, 2), layout="constrained")
     axes.set_xticks(np.arange(12), [f"{k}.000000" for k in range(12)])
-    with pytest.raises(AssertionError, match="tick labels overlap"):
+    with pytest.raises(AssertionError, match="labels '0.000000' and '1.000000' overlap"):
         assert_tick_labels_apart(crowded)
 
 

@@ -10,9 +10,10 @@ import warnings
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
-from matplotlib.ticker import FixedLocator, LogFormatterSciNotation, MaxNLocator
+from matplotlib.ticker import LogFormatterSciNotation, MaxNLocator
 
 from scratchnet.plot.animation import frame_steps, start_camera
+from scratchnet.plot.axes3d import declutter_3d_ticks, tidy_3d_ticks, to_scale
 from scratchnet.plot.notebook import Animation, builder
 from scratchnet.plot.style import (
     END_STYLE,
@@ -133,43 +134,6 @@ def _bar_location(alphas, betas, equal_aspect):
     return "bottom" if equal_aspect and wide else "right"
 
 
-def _short_label(label):
-    """``"PC2 (2.1% of the variance)"`` -> ``"PC2"``: a 3D axis's short side has no room for the rest."""
-    return label.split(" (")[0]
-
-
-def to_scale(ax_contour, ax_surface, alphas, betas):
-    """Equal units on both plane axes: the map at equal aspect, the surface's box in the plane's proportions."""
-    ax_contour.set_aspect("equal")
-    width, depth = abs(alphas[-1] - alphas[0]), abs(betas[-1] - betas[0])
-    longer = max(width, depth)
-    ax_surface.set_box_aspect((width / longer, depth / longer, 0.6), zoom=1.05)
-    for axis, side in ((ax_surface.xaxis, width), (ax_surface.yaxis, depth)):
-        axis.set_label_text(_short_label(axis.get_label_text()))  # the map beside it carries the long labels
-        axis.labelpad = 10
-        if side < 0.6 * longer:  # a short side: fewer ticks, its label clear of them
-            low, high = sorted(axis.get_view_interval())
-            axis.set_major_locator(FixedLocator([tick for tick in MaxNLocator(nbins=3).tick_values(low, high)
-                                                 if low <= tick <= high]))
-
-
-def tidy_3d_ticks(ax, bins=5):
-    """At most ``bins`` ticks an axis, and no two labels at the corner where the axes' lower ends meet.
-
-    A 3D axes prints the x and y labels of their lower ends at one corner, and the lowest
-    z label next to them; there they would print over each other. So the x and z axes
-    leave out a tick within a tenth of their range from the lower end. Call it once the
-    limits are set.
-    """
-    for axis, limits, keep_corner in ((ax.xaxis, ax.get_xlim(), False), (ax.yaxis, ax.get_ylim(), True),
-                                      (ax.zaxis, ax.get_zlim(), False)):
-        low, high = sorted(limits)
-        ticks = [t for t in MaxNLocator(nbins=bins).tick_values(low, high) if low - 1e-12 <= t <= high + 1e-12]
-        if not keep_corner:
-            ticks = [t for t in ticks if t - low >= 0.1 * (high - low)]
-        axis.set_major_locator(FixedLocator(ticks))
-
-
 @builder
 def plot_surfaces(panels, cmap="viridis", xlabel="alpha", ylabel="beta", zlabel="loss", title=None,
                   elev=30, azim=-60):
@@ -187,7 +151,7 @@ def plot_surfaces(panels, cmap="viridis", xlabel="alpha", ylabel="beta", zlabel=
         ax.view_init(elev=elev, azim=azim)
     if title:
         fig.suptitle(title)
-    return fig
+    return declutter_3d_ticks(fig)
 
 
 @builder
@@ -261,7 +225,7 @@ def plot_landscape(alphas, betas, Z, path=None, path_heights=None, cmap="viridis
         fig.suptitle(title)
     if note:
         fig.text(0.5, -0.01, note, ha="center", va="top", fontsize=9, style="italic")
-    return fig
+    return declutter_3d_ticks(fig)
 
 
 def _mark_grid_minimum(ax_contour, ax_surface, alphas, betas, Z):
@@ -349,6 +313,7 @@ def animate_landscape_descent(alphas, betas, Z, paths, heights, cmap="viridis", 
                            linewidth=2, depthshade=False, zorder=11)
     if title:
         fig.suptitle(title)
+    declutter_3d_ticks(fig)
     camera = start_camera(fig)
     snapshots = []
     for step in frame_steps(max(len(p) for p in paths.values()), frames):
@@ -399,4 +364,4 @@ def plot_landscape_rows(panels, cmap="viridis", xlabel="alpha", ylabel="beta", t
             ax.set_ylabel(ylabel)
     if title:
         fig.suptitle(title)
-    return fig
+    return declutter_3d_ticks(fig)

@@ -6,7 +6,7 @@ from matplotlib.ticker import MaxNLocator
 
 from scratchnet.objectives import get_objective
 from scratchnet.plot.notebook import builder
-from scratchnet.plot.style import SURFACE_MAP, check_paths, color_for, contour_levels
+from scratchnet.plot.style import MINIMUM_STYLE, SURFACE_MAP, check_paths, color_for, contour_levels
 
 
 @builder
@@ -48,8 +48,9 @@ def _draw_path_on_surface(ax, objective, path, label, color, lift):
     """One path on the surface at height f + ``lift``, with a ring at its start and a dot at its end."""
     path = np.asarray(path)
     heights = objective(path[:, 0], path[:, 1]) + lift
-    ax.plot(path[:, 0], path[:, 1], heights, "-", color="black", lw=3.6, zorder=9)
-    ax.plot(path[:, 0], path[:, 1], heights, "-o", color=color, ms=3, lw=2.2, label=label, zorder=10)
+    # thin enough that a zig-zag of many steps stays a zig-zag, with a dark edge that keeps it seen on any colour
+    ax.plot(path[:, 0], path[:, 1], heights, "-", color="black", lw=2.8, zorder=9)
+    ax.plot(path[:, 0], path[:, 1], heights, "-o", color=color, ms=2.2, lw=1.5, label=label, zorder=10)
     ax.scatter(*path[0], heights[0], s=70, facecolor="white", edgecolor=color, linewidth=2, depthshade=False,
                zorder=11)
     ax.scatter(*path[-1], heights[-1], color=color, s=45, edgecolor="black", depthshade=False, zorder=11)
@@ -77,6 +78,9 @@ def plot_surface_paths(objective, paths, n=60, title=None, elev=40, azim=-65, xl
         ax.plot_surface(X, Y, Z, cmap=SURFACE_MAP, alpha=0.55, linewidth=0, antialiased=True, zorder=1)
         for label, path in group.items():
             _draw_path_on_surface(ax, objective, path, label, color_for(label, list(paths).index(label)), lift)
+        for x, y in objective.minima:  # the gold star, as on every map
+            ax.scatter(x, y, objective(x, y) + lift, marker="*", s=220, color=MINIMUM_STYLE["color"],
+                       edgecolor="black", depthshade=False, zorder=12)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         ax.set_zlabel("f(x, y)")
