@@ -52,6 +52,11 @@ def main(argv=None):
     run.save_page("landscape_random_plane", interactive.surface_figure, alphas, betas, Z,
                   title="filter-normalized random plane through the trained weights",
                   xlabel="alpha (direction 1)", ylabel="beta (direction 2)")
+    # The other half of the comparison, to explore as well: log10 heights, as the figure's surfaces draw them.
+    alphas, betas, Z = panels["unnormalized directions"]
+    run.save_page("landscape_random_plane_unnormalized", interactive.surface_figure, alphas, betas, np.log10(Z),
+                  title="unnormalized random plane through the same weights: the pinprick (log10 of the loss)",
+                  xlabel="alpha (direction 1)", ylabel="beta (direction 2)", zlabel="log10 loss")
     return run.finish()
 
 
