@@ -101,7 +101,8 @@ def animate_surface_descent(objective, path, label="descent", frames=None, inter
     fig = plt.figure(figsize=(8, 6.5), layout="constrained")
     # computed_zorder=False: draw in zorder, so the ball and trail are never sorted behind the surface
     ax = fig.add_subplot(projection="3d", computed_zorder=False)
-    ax.plot_surface(X, Y, Z, cmap=SURFACE_MAP, alpha=0.6, linewidth=0, antialiased=True, zorder=1)
+    # opaque: translucent facets overlap into a staircase once a GIF quantizes their blended colours
+    ax.plot_surface(X, Y, Z, cmap=SURFACE_MAP, alpha=1.0, linewidth=0, antialiased=True, zorder=1)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_zlabel("f(x, y)")
