@@ -11,6 +11,7 @@ Two pieces, both on the docs' side (the chapters know nothing of them):
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -98,7 +99,7 @@ class Scraper:
         images = block_vars["image_path_iterator"]
         for shown in run.shown:
             if hasattr(shown, "to_jshtml"):  # an animation: a player with play, pause and a frame slider
-                parts.append(raw_html(shown.to_jshtml()))
+                parts.append(raw_html(offline_player(shown.to_jshtml())))
             else:
                 path = next(images)
                 shown.savefig(path, dpi=100, bbox_inches="tight")  # as the chapter saves it
@@ -118,6 +119,21 @@ class Scraper:
         return raw_html(f'<iframe src="../../pages/{page.name}" title="{page.stem} (interactive)" '
                         f'style="width: 100%; height: 720px; border: 0" loading="lazy"></iframe>'
                         f'<p><a href="../../pages/{page.name}">Open {page.name} on its own page</a></p>')
+
+
+# matplotlib's player draws its buttons with Font Awesome icons loaded from a CDN; the site works offline, so the
+# stylesheet goes and each icon becomes a character every font has.
+PLAYER_ICONS = {"fa-minus": "\u2212", "fa-fast-backward": "\u23ee", "fa-step-backward": "\u25c2",
+                "fa-play fa-flip-horizontal": "\u25c0", "fa-pause": "\u23f8", "fa-play": "\u25b6",
+                "fa-step-forward": "\u25b8", "fa-fast-forward": "\u23ed", "fa-plus": "+"}
+
+
+def offline_player(html):
+    """``html`` (an animation's ``to_jshtml()``) without its CDN stylesheet, its icons as plain characters."""
+    html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", html)
+    for icon, character in PLAYER_ICONS.items():
+        html = html.replace(f'<i class="fa {icon}"></i>', character)
+    return html
 
 
 def raw_html(html):
