@@ -1,0 +1,108 @@
+r"""The Hessian's spectrum from products alone: its largest eigenvalues, its trace.
+
+Each function takes ``matvec``, any symmetric linear map ``v -> H v`` on vectors of
+length ``dim`` (a network's :func:`~scratchnet.curvature.hessian_vector_product`, or a
+matrix's ``@``), so each can be tested on matrices whose spectrum is known.
+
+- :func:`power_iteration`: the readable reference: multiply, normalize, repeat; it finds
+  the eigenvalue of largest magnitude, slowly when the next one is close.
+- :func:`lanczos`: builds an orthonormal basis of the Krylov space
+  :math:`\{v, Hv, H^2v, \ldots\}` (fully reorthogonalized, so rounding cannot bring back
+  directions already found), in which :math:`H` is a small tridiagonal matrix :math:`T`;
+  :math:`T`'s eigenvalues (Ritz values) converge to :math:`H`'s extreme ones in far fewer
+  products than power iteration needs.
+- :func:`hutchinson_trace`: :math:`\mathrm{tr}\,H = \mathbb{E}[z^\top H z]` for random signs
+  :math:`z`, with its standard error.
+"""
+
+import numpy as np
+
+
+def _generator(rng):
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+
+def power_iteration(matvec, dim, iterations=200, tol=1e-8, rng=0):
+    """``(eigenvalue, vector, products)``: the eigenvalue of largest magnitude, by repeated products.
+
+    Stops when the Rayleigh quotient changes by less than ``tol`` (relative), or after
+    ``iterations`` products.
+    """
+    vector = _generator(rng).standard_normal(dim)
+    vector /= np.linalg.norm(vector)
+    value = 0.0
+    for products in range(1, iterations + 1):
+        image = matvec(vector)
+        new_value = float(vector @ image)
+        norm = np.linalg.norm(image)
+        if norm == 0:
+            return 0.0, vector, products
+        vector = image / norm
+        if abs(new_value - value) <= tol * max(abs(new_value), 1e-30):
+            return new_value, vector, products
+        value = new_value
+    return value, vector, iterations
+
+
+def lanczos(matvec, dim, steps, rng=0, stop=None):
+    r"""``(alpha, beta, basis)``: up to ``steps`` Lanczos steps with full reorthogonalization.
+
+    ``alpha`` (the diagonal, ``(m,)``) and ``beta`` (the off-diagonal, ``(m - 1,)``) make
+    the tridiagonal :math:`T = Q^\top H Q`; ``basis`` is :math:`Q`, ``(dim, m)``. ``m`` is
+    ``steps``, or fewer when the Krylov space is exhausted (an invariant subspace found: then
+    :math:`T`'s eigenvalues are exact) or when ``stop(alpha, beta)``, asked after each step,
+    says so. One product per step.
+    """
+    steps = int(min(steps, dim))
+    basis = np.zeros((dim, steps))
+    alpha, beta = np.zeros(steps), np.zeros(max(steps - 1, 0))
+    vector = _generator(rng).standard_normal(dim)
+    basis[:, 0] = vector / np.linalg.norm(vector)
+    for j in range(steps):
+        image = matvec(basis[:, j])
+        alpha[j] = basis[:, j] @ image
+        # Against every earlier direction, twice ("twice is enough"): rounding cannot bring them back.
+        for _ in range(2):
+            image -= basis[:, :j + 1] @ (basis[:, :j + 1].T @ image)
+        norm = np.linalg.norm(image)
+        exhausted = norm <= 1e-10 * max(1.0, abs(alpha[j]))
+        if j + 1 == steps or exhausted or (stop is not None and stop(alpha[:j + 1], beta[:j])):
+            return alpha[:j + 1], beta[:j], basis[:, :j + 1]
+        beta[j] = norm
+        basis[:, j + 1] = image / norm
+    return alpha, beta, basis
+
+
+def tridiagonal_eigenvalues(alpha, beta):
+    """The eigenvalues (ascending) of the symmetric tridiagonal matrix: diagonal ``alpha``, off-diagonal ``beta``."""
+    return np.linalg.eigvalsh(np.diag(alpha) + np.diag(beta, 1) + np.diag(beta, -1))
+
+
+def lanczos_top(matvec, dim, k=1, steps=None, tol=1e-8, rng=0):
+    """``(eigenvalues, products)``: the ``k`` largest eigenvalues (descending), by Lanczos.
+
+    The basis grows one product at a time until the top ``k`` Ritz values move by less
+    than ``tol`` (relative) over a step, or ``steps`` (default ``dim``) is reached.
+    """
+    if not 1 <= k <= dim:
+        raise ValueError(f"k: expected 1 to {dim} eigenvalues, got {k}")
+    found = {}
+
+    def converged(alpha, beta):
+        if len(alpha) < k:
+            return False
+        values = tridiagonal_eigenvalues(alpha, beta)[::-1][:k]
+        previous, found["values"] = found.get("values"), values
+        return previous is not None and bool(np.all(np.abs(values - previous) <= tol * np.maximum(np.abs(values),
+                                                                                                  1e-30)))
+
+    alpha, beta, _ = lanczos(matvec, dim, dim if steps is None else steps, rng, stop=converged)
+    return tridiagonal_eigenvalues(alpha, beta)[::-1][:k], len(alpha)
+
+
+def hutchinson_trace(matvec, dim, probes=100, rng=0):
+    r"""``(estimate, standard_error)`` of :math:`\mathrm{tr}\,H`: the mean of :math:`z^\top H z`, ``z`` random signs."""
+    generator = _generator(rng)
+    samples = np.array([z @ matvec(z) for z in (generator.choice([-1.0, 1.0], size=dim) for _ in range(probes))])
+    error = samples.std(ddof=1) / np.sqrt(probes) if probes > 1 else float("inf")
+    return float(samples.mean()), float(error)

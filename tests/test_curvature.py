@@ -1,0 +1,181 @@
+"""Curvature: Hessian-vector products against closed forms and the loss's own second differences, and the
+spectrum functions against numpy's eigenvalues of the full Hessian and matrices with a known spectrum."""
+
+import numpy as np
+import pytest
+
+from scratchnet.curvature import (
+    full_hessian,
+    hessian_trace,
+    hessian_vector_product,
+    hutchinson_trace,
+    lanczos,
+    lanczos_top,
+    power_iteration,
+    top_eigenvalues,
+)
+from scratchnet.landscape import params_to_vector, vector_to_params
+from scratchnet.networks import MultiLayerNet, SimpleConvNet, build_network
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(12, 4))
+LABELS = RNG.integers(0, 3, 12)
+
+
+def softmax(scores):
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def test_softmax_regression_matches_its_closed_form():
+    # One Affine into softmax cross-entropy: H = mean over samples of (z z^T) kron (diag p - p p^T), z = [x, 1].
+    network = build_network([4, 3], seed=0)
+    network.params["b1"][...] = [0.3, -0.2, 0.1]  # non-zero biases
+    p = softmax(X @ network.params["W1"] + network.params["b1"])
+    z = np.c_[X, np.ones(len(X))]
+    closed = sum(np.kron(np.outer(zn, zn), np.diag(pn) - np.outer(pn, pn)) for zn, pn in zip(z, p, strict=True))
+    closed /= len(X)
+    hessian = full_hessian(network, X, LABELS)
+    np.testing.assert_allclose(hessian, closed, atol=1e-7)
+    np.testing.assert_array_equal(hessian, hessian.T)  # exactly symmetric, as eigvalsh assumes
+    v = RNG.normal(size=15)
+    np.testing.assert_allclose(hessian_vector_product(network, X, LABELS, v), closed @ v, rtol=1e-5, atol=1e-7)
+
+
+def test_squared_loss_of_a_linear_map_and_weight_decay_match_their_closed_forms():
+    # L = c/N sum ||x W + b - t||^2: H = (2c/N) sum (z z^T) kron I. Weight decay adds lambda on W's diagonal.
+    targets = RNG.normal(size=(12, 3))
+    network = build_network([4, 3], loss="squared", squared_factor=0.5, seed=1)
+    z = np.c_[X, np.ones(len(X))]
+    closed = np.kron(z.T @ z, np.eye(3)) * (2 * 0.5 / len(X))
+    np.testing.assert_allclose(full_hessian(network, X, targets), closed, atol=1e-6)
+    decayed = MultiLayerNet(4, [], 3, weight_decay_lambda=0.3, seed=0)
+    plain = MultiLayerNet(4, [], 3, seed=0)
+    difference = full_hessian(decayed, X, LABELS) - full_hessian(plain, X, LABELS)
+    np.testing.assert_allclose(difference, np.diag([0.3] * 12 + [0.0] * 3), atol=1e-6)
+
+
+NETWORKS = {
+    "tanh": lambda: MultiLayerNet(4, [5], 3, activation="tanh", weight_init_std=0.8, seed=0),
+    "sigmoid": lambda: MultiLayerNet(4, [5], 3, activation="sigmoid", weight_init_std=1.0, seed=1),
+    "relu": lambda: MultiLayerNet(4, [6, 5], 3, activation="relu", seed=2),
+    "batch norm": lambda: MultiLayerNet(4, [5], 3, activation="tanh", use_batchnorm=True, seed=3),
+    "weight decay": lambda: MultiLayerNet(4, [5], 3, activation="tanh", weight_decay_lambda=0.05, seed=4),
+    "convolution": lambda: SimpleConvNet((1, 5, 5), {"filter_num": 2, "filter_size": 3}, hidden_size=4,
+                                         output_size=3, weight_init_std=0.5, seed=5),
+}
+
+
+def _data(name):
+    if name == "convolution":
+        return RNG.normal(size=(6, 1, 5, 5)), LABELS[:6]
+    return X, LABELS
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_every_layer_gives_a_product_that_agrees_with_the_losss_second_difference(name):
+    # An independent check of H v: v^T H v is the loss's second derivative along v, from losses alone.
+    network = NETWORKS[name]()
+    x, t = _data(name)
+    theta = params_to_vector(network.params).copy()
+    v = np.random.default_rng(7).normal(size=theta.size)
+    hv = hessian_vector_product(network, x, t, v)
+
+    def loss_at(point):
+        vector_to_params(point, network.params)
+        return network.loss(x, t, train=True)
+
+    step = 1e-3
+    second = (loss_at(theta + step * v) - 2 * loss_at(theta) + loss_at(theta - step * v)) / step**2
+    vector_to_params(theta, network.params)
+    assert v @ hv == pytest.approx(second, rel=2e-4, abs=1e-6)
+    # linear in v, and symmetric: u^T H v = v^T H u
+    u = np.random.default_rng(8).normal(size=theta.size)
+    hu = hessian_vector_product(network, x, t, u)
+    np.testing.assert_allclose(hessian_vector_product(network, x, t, 2 * u - v), 2 * hu - hv, rtol=1e-5, atol=1e-6)
+    assert u @ hv == pytest.approx(v @ hu, rel=1e-5, abs=1e-7)
+
+
+def test_a_product_leaves_the_network_exactly_as_it_was():
+    network = NETWORKS["batch norm"]()
+    network.gradient(X, LABELS)  # running statistics that are not the initial ones
+    params = {key: value.copy() for key, value in network.params.items()}
+    norms = [layer for layer in network.layers.values() if hasattr(layer, "running_mean")]
+    statistics = [(layer.running_mean.copy(), layer.running_var.copy()) for layer in norms]
+    hessian_vector_product(network, X, LABELS, np.ones(params_to_vector(params).size))
+    for key, value in params.items():
+        np.testing.assert_array_equal(network.params[key], value)
+    for layer, (mean, variance) in zip(norms, statistics, strict=True):
+        np.testing.assert_array_equal(layer.running_mean, mean)
+        np.testing.assert_array_equal(layer.running_var, variance)
+
+
+def test_products_refuse_what_has_no_hessian_and_vectors_of_the_wrong_size():
+    network = NETWORKS["tanh"]()
+    size = params_to_vector(network.params).size
+    with pytest.raises(ValueError, match=rf"v: expected a vector of length {size} .* got shape \(3,\)"):
+        hessian_vector_product(network, X, LABELS, np.ones(3))
+    with pytest.raises(ValueError, match="v: holds NaN"):
+        hessian_vector_product(network, X, LABELS, np.full(size, np.nan))
+    np.testing.assert_array_equal(hessian_vector_product(network, X, LABELS, np.zeros(size)), np.zeros(size))
+    dropout = MultiLayerNet(4, [5], 3, use_dropout=True, dropout_ratio=0.3, seed=0)
+    with pytest.raises(ValueError, match="Dropout, so the loss is random and has no Hessian"):
+        hessian_vector_product(dropout, X, LABELS, np.ones(params_to_vector(dropout.params).size))
+    with pytest.raises(ValueError, match="full_hessian is for small networks"):
+        full_hessian(MultiLayerNet(784, [10], 10, seed=0), X, LABELS)
+
+
+def test_lanczos_and_power_iteration_find_the_full_hessians_top_eigenvalues():
+    network = NETWORKS["tanh"]()
+    exact = np.linalg.eigvalsh(full_hessian(network, X, LABELS))[::-1]
+    values, products = top_eigenvalues(network, X, LABELS, k=3, tol=1e-10)
+    np.testing.assert_allclose(values, exact[:3], rtol=1e-6)
+    assert products <= exact.size
+    top, _ = top_eigenvalues(network, X, LABELS, method="power", tol=1e-12)
+    largest = exact[np.argmax(np.abs(exact))]  # power iteration finds the largest magnitude
+    assert top[0] == pytest.approx(largest, rel=1e-5)
+    with pytest.raises(ValueError, match="power iteration finds one eigenvalue"):
+        top_eigenvalues(network, X, LABELS, k=2, method="power")
+    with pytest.raises(ValueError, match="method: expected 'lanczos' or 'power'"):
+        top_eigenvalues(network, X, LABELS, method="arnoldi")
+
+
+def _known(dim=60, seed=0):
+    """A symmetric matrix with the eigenvalues 1, 2, ..., dim - 3 and a top three of 200, 190, 90 (close: hard for
+    power iteration, whose error shrinks as (190 / 200) per product)."""
+    values = np.r_[np.arange(1.0, dim - 2), [90.0, 190.0, 200.0]]
+    basis, _ = np.linalg.qr(np.random.default_rng(seed).normal(size=(dim, dim)))
+    return basis @ np.diag(values) @ basis.T, values
+
+
+def test_lanczos_is_orthonormal_tridiagonal_and_faster_than_power_iteration_on_a_known_spectrum():
+    matrix, values = _known()
+    alpha, beta, basis = lanczos(lambda v: matrix @ v, 60, 25, rng=1)
+    np.testing.assert_allclose(basis.T @ basis, np.eye(25), atol=1e-12)  # fully reorthogonalized
+    np.testing.assert_allclose(basis.T @ matrix @ basis, np.diag(alpha) + np.diag(beta, 1) + np.diag(beta, -1),
+                               atol=1e-9)
+    top, lanczos_products = lanczos_top(lambda v: matrix @ v, 60, k=3, tol=1e-10, rng=1)
+    np.testing.assert_allclose(top, [200, 190, 90], rtol=1e-8)
+    largest, _, power_products = power_iteration(lambda v: matrix @ v, 60, iterations=1000, tol=1e-10, rng=1)
+    assert largest == pytest.approx(200, rel=1e-8)
+    assert lanczos_products < power_products  # the point of Lanczos
+    # an exhausted Krylov space (a matrix with two distinct eigenvalues) stops early with exact values
+    two = np.diag([5.0] * 10 + [1.0] * 10)
+    alpha, beta, basis = lanczos(lambda v: two @ v, 20, 20, rng=0)
+    assert len(alpha) == 2
+    np.testing.assert_allclose(np.sort(np.linalg.eigvalsh(np.diag(alpha) + np.diag(beta, 1) + np.diag(beta, -1))),
+                               [1.0, 5.0])
+    with pytest.raises(ValueError, match="k: expected 1 to 60 eigenvalues, got 0"):
+        lanczos_top(lambda v: matrix @ v, 60, k=0)
+
+
+def test_hutchinson_trace_is_unbiased_with_an_honest_standard_error():
+    matrix, values = _known()
+    estimate, error = hutchinson_trace(lambda v: matrix @ v, 60, probes=400, rng=2)
+    assert abs(estimate - values.sum()) < 4 * error and 0 < error < 0.2 * values.sum()
+    diagonal = np.diag(np.arange(1.0, 11.0))  # z^T D z = trace D for every sign vector: no error at all
+    assert hutchinson_trace(lambda v: diagonal @ v, 10, probes=5) == (pytest.approx(55.0), pytest.approx(0.0))
+    network = NETWORKS["relu"]()
+    exact = np.trace(full_hessian(network, X, LABELS))
+    estimate, error = hessian_trace(network, X, LABELS, probes=300, rng=3)
+    assert abs(estimate - exact) < 4 * error
