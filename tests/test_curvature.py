@@ -179,3 +179,30 @@ def test_hutchinson_trace_is_unbiased_with_an_honest_standard_error():
     exact = np.trace(full_hessian(network, X, LABELS))
     estimate, error = hessian_trace(network, X, LABELS, probes=300, rng=3)
     assert abs(estimate - exact) < 4 * error
+
+
+def test_sharpness_along_a_path_is_the_top_eigenvalue_at_each_point_and_leaves_the_network_be():
+    from scratchnet.curvature import sharpness_along
+
+    network = NETWORKS["tanh"]()
+    start = params_to_vector(network.params).copy()
+    path = np.array([start + 0.3 * k * np.random.default_rng(k).normal(size=start.size) for k in range(3)])
+    sharpness = sharpness_along(network, X, LABELS, path, tol=1e-10)
+    for point, value in zip(path, sharpness, strict=True):
+        vector_to_params(point, network.params)
+        assert value == pytest.approx(np.linalg.eigvalsh(full_hessian(network, X, LABELS))[-1], rel=1e-6)
+    vector_to_params(start, network.params)
+    assert len(set(np.round(sharpness, 6))) == 3  # three different points, three different values
+    # params dicts, in any key order, give the same; the network is where it was
+    keys = list(network.params)[::-1]
+    dicts = []
+    for point in path:
+        vector_to_params(point, network.params)
+        dicts.append({key: network.params[key].copy() for key in keys})
+    vector_to_params(start, network.params)
+    np.testing.assert_allclose(sharpness_along(network, X, LABELS, dicts, tol=1e-10), sharpness, rtol=1e-8)
+    np.testing.assert_array_equal(params_to_vector(network.params), start)
+    with pytest.raises(ValueError, match=r"trajectory\[1\]: expected the keys"):
+        sharpness_along(network, X, LABELS, [dicts[0], {"W1": dicts[1]["W1"]}, dicts[2]])
+    with pytest.raises(ValueError, match="trajectory: expected points of"):
+        sharpness_along(network, X, LABELS, np.zeros((3, 5)))

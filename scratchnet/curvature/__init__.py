@@ -5,14 +5,19 @@ r"""Curvature of a network's loss: Hessian-vector products, the top eigenvalues,
   networks.
 - :mod:`~scratchnet.curvature.spectrum`: power iteration (the reference), Lanczos with
   full reorthogonalization, Hutchinson's trace, on any symmetric ``matvec``.
-- :func:`top_eigenvalues` and :func:`hessian_trace` put the two together for a network.
+- :func:`top_eigenvalues` and :func:`hessian_trace` put the two together for a network;
+  :func:`sharpness_along` measures the top eigenvalue at the recorded points of a path.
 """
+
+from collections.abc import Mapping
 
 import numpy as np
 
-from scratchnet.curvature.hvp import full_hessian, hessian_vector_product
+from scratchnet.curvature.hvp import HeldState, full_hessian, hessian_vector_product
 from scratchnet.curvature.spectrum import hutchinson_trace, lanczos, lanczos_top, power_iteration
-from scratchnet.landscape.directions import params_to_vector
+from scratchnet.landscape.directions import params_to_vector, vector_to_params
+from scratchnet.landscape.functional import trajectory_array
+from scratchnet.progress import ProgressBar
 
 
 def _matvec(network, x, t):
@@ -42,5 +47,35 @@ def hessian_trace(network, x, t, probes=100, rng=0):
     return hutchinson_trace(_matvec(network, x, t), params_to_vector(network.params).size, probes=probes, rng=rng)
 
 
+def sharpness_along(network, x, t, trajectory, tol=1e-4, progress=False, rng=0):
+    """The sharpness (the Hessian's largest eigenvalue) at each recorded point of a training path.
+
+    ``trajectory`` is an array ``(points, P)`` (a :class:`~scratchnet.training.TrajectoryRecorder`'s
+    ``trajectory``) or a list of params dicts keyed like ``network.params``. Each point's
+    top eigenvalue is found by Lanczos to ``tol`` (relative). The network is left at the
+    parameters it had. Returns an array ``(points,)``.
+    """
+    if len(trajectory) and isinstance(trajectory[0], Mapping):  # dicts: in the network's own key order
+        for step, params in enumerate(trajectory):
+            if set(params) != set(network.params):
+                raise ValueError(f"trajectory[{step}]: expected the keys {sorted(network.params)} of "
+                                 f"network.params, got {sorted(params)}")
+        trajectory = [params_to_vector({key: params[key] for key in network.params}) for params in trajectory]
+    points, _ = trajectory_array(trajectory)
+    size = params_to_vector(network.params).size
+    if points.ndim != 2 or points.shape[1] != size:
+        raise ValueError(f"trajectory: expected points of {size} parameters (the network's), got shape "
+                         f"{points.shape}")
+    bar = ProgressBar(len(points), "sharpness along the path", progress)
+    sharpness = np.empty(len(points))
+    with HeldState(network):
+        for index, point in enumerate(points):
+            vector_to_params(point, network.params)
+            sharpness[index] = top_eigenvalues(network, x, t, k=1, tol=tol, rng=rng)[0][0]
+            bar.update(index + 1, f"point {index + 1} of {len(points)}: {sharpness[index]:.4g}")
+    bar.finish()
+    return sharpness
+
+
 __all__ = ["full_hessian", "hessian_trace", "hessian_vector_product", "hutchinson_trace", "lanczos", "lanczos_top",
-           "power_iteration", "top_eigenvalues"]
+           "power_iteration", "sharpness_along", "top_eigenvalues"]
