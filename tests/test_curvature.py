@@ -206,3 +206,26 @@ def test_sharpness_along_a_path_is_the_top_eigenvalue_at_each_point_and_leaves_t
         sharpness_along(network, X, LABELS, [dicts[0], {"W1": dicts[1]["W1"]}, dicts[2]])
     with pytest.raises(ValueError, match="trajectory: expected points of"):
         sharpness_along(network, X, LABELS, np.zeros((3, 5)))
+
+
+def test_the_sharpness_figure_draws_every_measurement_and_each_runs_two_over_eta_line():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from scratchnet.plot import plot_sharpness
+
+    runs = {"η = 0.1": {"lr": 0.1, "iterations": np.arange(5), "loss": np.geomspace(1, 0.1, 5),
+                        "sharpness_iterations": np.array([0, 2, 4]), "sharpness": np.array([5.0, 15.0, 19.8])},
+            "η = 0.05": {"lr": 0.05, "iterations": np.arange(5), "loss": np.geomspace(1, 0.2, 5),
+                         "sharpness_iterations": np.array([0, 4]), "sharpness": np.array([5.0, 30.0])}}
+    fig = plot_sharpness(runs)
+    ax_loss, ax_sharp = fig.axes
+    assert ax_loss.get_yscale() == "log"
+    curves = [line for line in ax_sharp.lines if line.get_label() in runs]
+    np.testing.assert_array_equal(curves[0].get_xydata(), [[0, 5.0], [2, 15.0], [4, 19.8]])
+    limits = sorted(line.get_ydata()[0] for line in ax_sharp.lines if line.get_linestyle() == "--")
+    assert limits == [20.0, 40.0]  # 2 / 0.1 and 2 / 0.05
+    assert {text.get_text() for text in ax_sharp.texts} == {"2/η = 20", "2/η = 40"}
+    assert ax_sharp.get_ylim()[1] >= 40
+    with pytest.raises(ValueError, match="runs: expected at least one run"):
+        plot_sharpness({})
