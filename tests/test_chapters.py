@@ -127,6 +127,7 @@ EXPECTED = {
                                    "landscape_two_weights_descent" + MOVIE,
                                    "landscape_two_weights.html", PLOTLY],
     "ch_landscape_2_interpolation": ["landscape_interpolation.png"],
+    "ch_landscape_8_edge_of_stability": ["landscape_edge_of_stability.png"],
     "ch_landscape_3_random_plane": ["landscape_random_plane.png", "landscape_random_plane.html",
                                     "landscape_random_plane_unnormalized.html", PLOTLY],
     "ch_landscape_4_trajectory": ["landscape_trajectory.png", "landscape_trajectory_curves.png",
@@ -339,3 +340,16 @@ def test_a_chapters_docstring_is_clean_restructuredtext_for_its_gallery_page(scr
                                                        "warning_stream": io.StringIO()})
     except SystemMessage as problem:
         pytest.fail(f"{script.name}: its docstring is not clean reStructuredText: {problem}")
+
+
+def test_the_edge_of_stability_summary_reads_where_the_sharpness_reaches_two_over_eta():
+    import runpy
+
+    import numpy as np
+
+    namespace = runpy.run_path(str(ROOT / "chapters" / "ch_landscape_8_edge_of_stability.py"), run_name="chapter")
+    summary = namespace["edge_summary"]
+    recorded = np.array([0, 10, 20, 30, 40])
+    # 2 / 0.2 = 10: 0.9 x 10 = 9 is first reached at iteration 20; then 9.5, 10.5, 10 average 1.0 x 2/eta
+    assert summary(0.2, recorded, np.array([4.0, 8.0, 9.5, 10.5, 10.0])) == (20, 1.0)
+    assert summary(0.1, recorded, np.array([4.0, 8.0, 9.5, 10.5, 10.0])) == (None, None)  # 2 / 0.1 = 20: never

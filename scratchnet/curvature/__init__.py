@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from scratchnet.blas import blas_threads, training_threads
 from scratchnet.curvature.hvp import HeldState, full_hessian, hessian_vector_product
 from scratchnet.curvature.spectrum import hutchinson_trace, lanczos, lanczos_top, power_iteration
 from scratchnet.landscape.directions import params_to_vector, vector_to_params
@@ -24,6 +25,11 @@ def _matvec(network, x, t):
     return lambda v: hessian_vector_product(network, x, t, v)
 
 
+def _threads(network, x):
+    """BLAS threads for the many products: one, where a batch's products are small (as ``Trainer`` chooses)."""
+    return blas_threads(training_threads(network, x[0], len(x)))
+
+
 def top_eigenvalues(network, x, t, k=1, method="lanczos", tol=1e-6, rng=0):
     """The ``k`` largest eigenvalues of the loss's Hessian at the network's parameters (descending).
 
@@ -32,19 +38,22 @@ def top_eigenvalues(network, x, t, k=1, method="lanczos", tol=1e-6, rng=0):
     number of Hessian-vector products it took.
     """
     dim = params_to_vector(network.params).size
-    if method == "power":
-        if k != 1:
-            raise ValueError(f"k: power iteration finds one eigenvalue, got k = {k}; use method='lanczos'")
-        value, _, products = power_iteration(_matvec(network, x, t), dim, tol=tol, rng=rng)
-        return np.array([value]), products
-    if method != "lanczos":
+    if method not in ("lanczos", "power"):
         raise ValueError(f"method: expected 'lanczos' or 'power', got {method!r}")
-    return lanczos_top(_matvec(network, x, t), dim, k=k, tol=tol, rng=rng)
+    if method == "power" and k != 1:
+        raise ValueError(f"k: power iteration finds one eigenvalue, got k = {k}; use method='lanczos'")
+    with _threads(network, x):
+        if method == "power":
+            value, _, products = power_iteration(_matvec(network, x, t), dim, tol=tol, rng=rng)
+            return np.array([value]), products
+        return lanczos_top(_matvec(network, x, t), dim, k=k, tol=tol, rng=rng)
 
 
 def hessian_trace(network, x, t, probes=100, rng=0):
     """``(estimate, standard_error)`` of the Hessian's trace at the network's parameters (Hutchinson)."""
-    return hutchinson_trace(_matvec(network, x, t), params_to_vector(network.params).size, probes=probes, rng=rng)
+    with _threads(network, x):
+        return hutchinson_trace(_matvec(network, x, t), params_to_vector(network.params).size, probes=probes,
+                                rng=rng)
 
 
 def sharpness_along(network, x, t, trajectory, tol=1e-4, progress=False, rng=0):
