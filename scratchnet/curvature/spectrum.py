@@ -54,23 +54,27 @@ def lanczos(matvec, dim, steps, rng=0, stop=None):
     says so. One product per step.
     """
     steps = int(min(steps, dim))
-    basis = np.zeros((dim, steps))
-    alpha, beta = np.zeros(steps), np.zeros(max(steps - 1, 0))
+    # The basis vectors are rows of a buffer that doubles as it fills: a P x P array up front would be
+    # gigabytes for a network, and most runs stop after a few dozen steps.
+    rows = np.empty((min(steps, 16), dim))
+    alpha, beta = [], []
     vector = _generator(rng).standard_normal(dim)
-    basis[:, 0] = vector / np.linalg.norm(vector)
+    rows[0] = vector / np.linalg.norm(vector)
     for j in range(steps):
-        image = matvec(basis[:, j])
-        alpha[j] = basis[:, j] @ image
+        image = matvec(rows[j])
+        alpha.append(float(rows[j] @ image))
         # Against every earlier direction, twice ("twice is enough"): rounding cannot bring them back.
         for _ in range(2):
-            image -= basis[:, :j + 1] @ (basis[:, :j + 1].T @ image)
-        norm = np.linalg.norm(image)
-        exhausted = norm <= 1e-10 * max(1.0, abs(alpha[j]))
-        if j + 1 == steps or exhausted or (stop is not None and stop(alpha[:j + 1], beta[:j])):
-            return alpha[:j + 1], beta[:j], basis[:, :j + 1]
-        beta[j] = norm
-        basis[:, j + 1] = image / norm
-    return alpha, beta, basis
+            image -= rows[:j + 1].T @ (rows[:j + 1] @ image)
+        norm = float(np.linalg.norm(image))
+        exhausted = norm <= 1e-10 * max(1.0, abs(alpha[-1]))
+        if j + 1 == steps or exhausted or (stop is not None and stop(np.array(alpha), np.array(beta))):
+            break
+        beta.append(norm)
+        if j + 1 == len(rows):
+            rows = np.concatenate([rows, np.empty((min(len(rows), steps - len(rows)), dim))])
+        rows[j + 1] = image / norm
+    return np.array(alpha), np.array(beta), rows[:len(alpha)].T
 
 
 def tridiagonal_eigenvalues(alpha, beta):
