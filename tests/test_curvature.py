@@ -225,7 +225,8 @@ def test_the_sharpness_figure_draws_every_measurement_and_each_runs_two_over_eta
     np.testing.assert_array_equal(curves[0].get_xydata(), [[0, 5.0], [2, 15.0], [4, 19.8]])
     limits = sorted(line.get_ydata()[0] for line in ax_sharp.lines if line.get_linestyle() == "--")
     assert limits == [20.0, 40.0]  # 2 / 0.1 and 2 / 0.05
-    assert {text.get_text() for text in ax_sharp.texts} == {"2/η = 20", "2/η = 40"}
+    assert [text.get_text() for text in ax_sharp.get_legend().get_texts()] == ["η = 0.1", "2/η = 20", "η = 0.05",
+                                                                                "2/η = 40"]
     assert ax_sharp.get_ylim()[1] >= 40
     with pytest.raises(ValueError, match="runs: expected at least one run"):
         plot_sharpness({})

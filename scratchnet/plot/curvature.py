@@ -2,6 +2,7 @@
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 
 from scratchnet.plot.notebook import builder
 from scratchnet.plot.style import FALLBACK_COLORS
@@ -25,10 +26,11 @@ def plot_sharpness(runs, title=None):
         ax_loss.plot(run["iterations"], run["loss"], color=color, lw=1.5, label=label)
         ax_sharp.plot(run["sharpness_iterations"], run["sharpness"], "-o", color=color, lw=1.8, ms=3, label=label)
         limit = 2 / run["lr"]
-        ax_sharp.axhline(limit, color=color, linestyle="--", lw=1.2)
-        ax_sharp.annotate(f"2/η = {limit:g}", (1.0, limit), xycoords=("axes fraction", "data"), xytext=(-4, 3),
-                          textcoords="offset points", ha="right", va="bottom", fontsize=9, color=color)
+        ax_sharp.axhline(limit, color=color, linestyle="--", lw=1.2, label=f"2/η = {limit:g}")
     ax_loss.set_yscale("log")
+    ax_loss.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))  # 0.05, 0.1, 0.2, 0.5: labelled, apart
+    ax_loss.yaxis.set_major_formatter(FormatStrFormatter("%.2g"))  # not 2 x 10^-1
+    ax_loss.yaxis.set_minor_formatter(NullFormatter())
     ax_loss.set_ylabel("training loss (log scale)")
     ax_loss.legend(fontsize=9)
     ax_loss.grid(alpha=0.3, which="both")
@@ -36,6 +38,7 @@ def plot_sharpness(runs, title=None):
     ax_sharp.set_ylim(0, 1.12 * top)
     ax_sharp.set_xlabel("iteration (full-batch gradient descent)")
     ax_sharp.set_ylabel("sharpness: the Hessian's largest eigenvalue")
+    ax_sharp.legend(ncols=2, fontsize=9, loc="upper left")  # each run beside its own 2/η
     ax_sharp.grid(alpha=0.3)
     if title:
         fig.suptitle(title)
