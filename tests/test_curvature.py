@@ -230,3 +230,33 @@ def test_the_sharpness_figure_draws_every_measurement_and_each_runs_two_over_eta
     assert ax_sharp.get_ylim()[1] >= 40
     with pytest.raises(ValueError, match="runs: expected at least one run"):
         plot_sharpness({})
+
+
+def test_stochastic_lanczos_quadrature_gives_the_spectrums_mass_and_moments():
+    from scratchnet.curvature import density_on, eigenvalue_density, spectral_density
+
+    # two eigenvalues, 1 (30 times) and 5 (10 times): every probe's Krylov space is exhausted after 2 steps, its
+    # nodes are exactly 1 and 5, and its weights average to the multiplicities' shares, 0.75 and 0.25
+    two = np.diag([1.0] * 30 + [5.0] * 10)
+    nodes, weights = spectral_density(lambda v: two @ v, 40, steps=10, probes=300, rng=0)
+    np.testing.assert_allclose(nodes[:, :2], np.tile([1.0, 5.0], (300, 1)), atol=1e-9)
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0)
+    assert np.all(weights[:, 2:] == 0)  # padded after the exhausted space
+    assert weights[:, 0].mean() == pytest.approx(0.75, abs=0.02)
+    assert weights[:, 1].mean() == pytest.approx(0.25, abs=0.02)
+    # moments: for a known spectrum the weighted nodes average to trace(H) / P and trace(H^2) / P
+    matrix, values = _known()
+    nodes, weights = spectral_density(lambda v: matrix @ v, 60, steps=30, probes=200, rng=1)
+    assert np.mean(np.sum(weights * nodes, axis=1)) == pytest.approx(values.mean(), rel=0.05)
+    assert np.mean(np.sum(weights * nodes**2, axis=1)) == pytest.approx(np.mean(values**2), rel=0.1)
+    assert nodes.max() == pytest.approx(200, rel=1e-6)  # the extreme eigenvalues are nodes themselves
+    grid = np.linspace(-20, 220, 4001)
+    curve = density_on(grid, nodes, weights, width=2.0)
+    assert np.sum(curve) * (grid[1] - grid[0]) == pytest.approx(1.0, rel=1e-3)  # a density: it integrates to 1
+    network = NETWORKS["tanh"]()
+    exact = np.linalg.eigvalsh(full_hessian(network, X, LABELS))
+    nodes, weights = eigenvalue_density(network, X, LABELS, steps=exact.size, probes=2, rng=0)
+    # a run to the end of its Krylov space: every node that carries weight is an eigenvalue, the top one included
+    carried = nodes[weights > 1e-8]
+    assert np.all(np.min(np.abs(carried[:, None] - exact[None, :]), axis=1) < 1e-5)
+    assert nodes.max() == pytest.approx(exact[-1], rel=1e-6)

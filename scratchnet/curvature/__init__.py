@@ -4,7 +4,8 @@ r"""Curvature of a network's loss: Hessian-vector products, the top eigenvalues,
   difference of two backprop gradients, the reference), :func:`full_hessian` for small
   networks.
 - :mod:`~scratchnet.curvature.spectrum`: power iteration (the reference), Lanczos with
-  full reorthogonalization, Hutchinson's trace, on any symmetric ``matvec``.
+  full reorthogonalization, Hutchinson's trace, the eigenvalue density by stochastic
+  Lanczos quadrature, on any symmetric ``matvec``.
 - :func:`top_eigenvalues` and :func:`hessian_trace` put the two together for a network;
   :func:`sharpness_along` measures the top eigenvalue at the recorded points of a path.
 """
@@ -15,7 +16,14 @@ import numpy as np
 
 from scratchnet.blas import blas_threads, training_threads
 from scratchnet.curvature.hvp import HeldState, full_hessian, hessian_vector_product
-from scratchnet.curvature.spectrum import hutchinson_trace, lanczos, lanczos_top, power_iteration
+from scratchnet.curvature.spectrum import (
+    density_on,
+    hutchinson_trace,
+    lanczos,
+    lanczos_top,
+    power_iteration,
+    spectral_density,
+)
 from scratchnet.landscape.directions import params_to_vector, vector_to_params
 from scratchnet.landscape.functional import trajectory_array
 from scratchnet.progress import ProgressBar
@@ -56,6 +64,17 @@ def hessian_trace(network, x, t, probes=100, rng=0):
                                 rng=rng)
 
 
+def eigenvalue_density(network, x, t, steps=60, probes=4, rng=0):
+    """``(nodes, weights)`` of the Hessian's eigenvalue density by stochastic Lanczos quadrature (as PyHessian).
+
+    ``steps`` Lanczos steps from each of ``probes`` random vectors; :func:`density_on`
+    turns them into a curve over a grid of eigenvalues.
+    """
+    with _threads(network, x):
+        return spectral_density(_matvec(network, x, t), params_to_vector(network.params).size, steps=steps,
+                                probes=probes, rng=rng)
+
+
 def sharpness_along(network, x, t, trajectory, tol=1e-4, progress=False, rng=0):
     """The sharpness (the Hessian's largest eigenvalue) at each recorded point of a training path.
 
@@ -86,5 +105,7 @@ def sharpness_along(network, x, t, trajectory, tol=1e-4, progress=False, rng=0):
     return sharpness
 
 
-__all__ = ["full_hessian", "hessian_trace", "hessian_vector_product", "hutchinson_trace", "lanczos", "lanczos_top",
-           "power_iteration", "sharpness_along", "top_eigenvalues"]
+__all__ = [
+    "density_on", "eigenvalue_density", "full_hessian", "hessian_trace", "hessian_vector_product", "hutchinson_trace",
+    "lanczos", "lanczos_top", "power_iteration", "sharpness_along", "spectral_density", "top_eigenvalues",
+]
