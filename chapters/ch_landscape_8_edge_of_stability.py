@@ -1,6 +1,6 @@
 # %%
-"""Landscape 8: the edge of stability: gradient descent raises the sharpness to 2/η and holds it there.
-=====================================================================================================
+"""Landscape 8: the edge of stability: gradient descent drives the sharpness to 2/η and holds it there.
+====================================================================================================
 
 Question: why does the learning rate matter so much, and what does gradient descent do to
 the curvature it runs on? On a quadratic with curvature λ, gradient descent with step η
