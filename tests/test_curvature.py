@@ -260,3 +260,30 @@ def test_stochastic_lanczos_quadrature_gives_the_spectrums_mass_and_moments():
     carried = nodes[weights > 1e-8]
     assert np.all(np.min(np.abs(carried[:, None] - exact[None, :]), axis=1) < 1e-5)
     assert nodes.max() == pytest.approx(exact[-1], rel=1e-6)
+
+
+def test_both_ends_of_the_spectrum_and_a_curvature_map_over_a_plane():
+    from scratchnet.curvature import curvature_map, lanczos_extremes
+
+    matrix, values = _known()
+    shifted = matrix - 50 * np.eye(60)  # eigenvalues from -49 to 150: both ends, opposite signs
+    largest, smallest, products = lanczos_extremes(lambda v: shifted @ v, 60, tol=1e-10)
+    assert (largest, smallest) == (pytest.approx(150.0, rel=1e-8), pytest.approx(-49.0, rel=1e-8))
+    assert products < 60
+    network = NETWORKS["tanh"]()
+    center = params_to_vector(network.params).copy()
+    d1, d2 = np.random.default_rng(5).normal(size=(2, center.size)) * 0.3
+    alphas, betas = np.array([-1.0, 0.0, 1.0]), np.array([0.0, 0.5])
+    top, bottom = curvature_map(network, X, LABELS, center, d1, d2, alphas, betas, tol=1e-10)
+    assert top.shape == bottom.shape == (2, 3)
+    for j, b in enumerate(betas):  # every point: the full Hessian's extreme eigenvalues there
+        for i, a in enumerate(alphas):
+            vector_to_params(center + a * d1 + b * d2, network.params)
+            exact = np.linalg.eigvalsh(full_hessian(network, X, LABELS))
+            assert (top[j, i], bottom[j, i]) == (pytest.approx(exact[-1], rel=1e-6), pytest.approx(exact[0], abs=1e-6))
+    vector_to_params(center, network.params)
+    top_again, _ = curvature_map(network, X, LABELS, center, d1, d2, alphas[:1], betas[:1], tol=1e-10)
+    np.testing.assert_array_equal(params_to_vector(network.params), center)  # left where it was
+    assert top_again[0, 0] == top[0, 0]
+    with pytest.raises(ValueError, match=r"d2: expected a vector of length"):
+        curvature_map(network, X, LABELS, center, d1, d2[:5], alphas, betas)

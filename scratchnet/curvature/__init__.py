@@ -20,6 +20,7 @@ from scratchnet.curvature.spectrum import (
     density_on,
     hutchinson_trace,
     lanczos,
+    lanczos_extremes,
     lanczos_top,
     power_iteration,
     spectral_density,
@@ -75,6 +76,35 @@ def eigenvalue_density(network, x, t, steps=60, probes=4, rng=0):
                                 probes=probes, rng=rng)
 
 
+def curvature_map(network, x, t, center, d1, d2, alphas, betas, tol=1e-3, progress=False, rng=0):
+    r"""``(largest, smallest)``: the Hessian's extreme eigenvalues at every point of a plane, each ``(ny, nx)``.
+
+    The point ``(alphas[i], betas[j])`` is :math:`\theta = c + a_i d_1 + b_j d_2` (as in
+    :func:`~scratchnet.landscape.loss_grid`); ``largest[j, i]`` and ``smallest[j, i]`` are
+    found there by one Lanczos run each, to ``tol``. Li et al. (2018) draw
+    :math:`|\lambda_{min} / \lambda_{max}|`: near 0 where the surface is convex (no
+    direction curves down), larger where negative curvature is as strong as positive. The
+    network is left at the parameters it had.
+    """
+    size = params_to_vector(network.params).size
+    center, d1, d2 = (np.asarray(vector, dtype=float) for vector in (center, d1, d2))
+    for name, vector in (("center", center), ("d1", d1), ("d2", d2)):
+        if vector.shape != (size,):
+            raise ValueError(f"{name}: expected a vector of length {size} (the network's parameter count), "
+                             f"got shape {vector.shape}")
+    alphas, betas = np.asarray(alphas, dtype=float), np.asarray(betas, dtype=float)
+    largest, smallest = np.empty((len(betas), len(alphas))), np.empty((len(betas), len(alphas)))
+    bar = ProgressBar(largest.size, "curvature over the plane", progress)
+    with HeldState(network), _threads(network, x):
+        for j, b in enumerate(betas):
+            for i, a in enumerate(alphas):
+                vector_to_params(center + a * d1 + b * d2, network.params)
+                largest[j, i], smallest[j, i], _ = lanczos_extremes(_matvec(network, x, t), size, tol=tol, rng=rng)
+                bar.update(j * len(alphas) + i + 1)
+    bar.finish()
+    return largest, smallest
+
+
 def sharpness_along(network, x, t, trajectory, tol=1e-4, progress=False, rng=0):
     """The sharpness (the Hessian's largest eigenvalue) at each recorded point of a training path.
 
@@ -106,6 +136,7 @@ def sharpness_along(network, x, t, trajectory, tol=1e-4, progress=False, rng=0):
 
 
 __all__ = [
-    "density_on", "eigenvalue_density", "full_hessian", "hessian_trace", "hessian_vector_product", "hutchinson_trace",
-    "lanczos", "lanczos_top", "power_iteration", "sharpness_along", "spectral_density", "top_eigenvalues",
+    "curvature_map", "density_on", "eigenvalue_density", "full_hessian", "hessian_trace", "hessian_vector_product",
+    "hutchinson_trace", "lanczos", "lanczos_extremes", "lanczos_top", "power_iteration", "sharpness_along",
+    "spectral_density", "top_eigenvalues",
 ]

@@ -107,6 +107,27 @@ def lanczos_top(matvec, dim, k=1, steps=None, tol=1e-8, rng=0):
     return tridiagonal_eigenvalues(alpha, beta)[::-1][:k], len(alpha)
 
 
+def lanczos_extremes(matvec, dim, steps=None, tol=1e-6, rng=0):
+    """``(largest, smallest, products)``: both ends of the spectrum from one Lanczos run.
+
+    Lanczos finds the two ends together; the basis grows until both Ritz values move by less
+    than ``tol`` relative to the larger of the two in size (a smallest eigenvalue near 0 is
+    then known to that absolute precision), or ``steps`` (default ``dim``) is reached.
+    """
+    found = {}
+
+    def converged(alpha, beta):
+        values = tridiagonal_eigenvalues(alpha, beta)
+        ends, previous = np.array([values[-1], values[0]]), found.get("ends")
+        found["ends"] = ends
+        scale = max(float(np.max(np.abs(ends))), 1e-30)
+        return previous is not None and bool(np.all(np.abs(ends - previous) <= tol * scale))
+
+    alpha, beta, _ = lanczos(matvec, dim, dim if steps is None else steps, rng, stop=converged)
+    values = tridiagonal_eigenvalues(alpha, beta)
+    return float(values[-1]), float(values[0]), len(alpha)
+
+
 def hutchinson_trace(matvec, dim, probes=100, rng=0):
     r"""``(estimate, standard_error)`` of :math:`\mathrm{tr}\,H`: the mean of :math:`z^\top H z`, ``z`` random signs."""
     generator = _generator(rng)
