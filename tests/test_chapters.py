@@ -128,6 +128,8 @@ EXPECTED = {
                                    "landscape_two_weights.html", PLOTLY],
     "ch_landscape_2_interpolation": ["landscape_interpolation.png"],
     "ch_landscape_8_edge_of_stability": ["landscape_edge_of_stability.png"],
+    "ch_landscape_9_curvature": ["landscape_curvature_density.png", "landscape_curvature_map.png",
+                                 "landscape_curvature_map.html", PLOTLY],
     "ch_landscape_3_random_plane": ["landscape_random_plane.png", "landscape_random_plane.html",
                                     "landscape_random_plane_unnormalized.html", PLOTLY],
     "ch_landscape_4_trajectory": ["landscape_trajectory.png", "landscape_trajectory_curves.png",

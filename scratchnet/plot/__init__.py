@@ -11,7 +11,7 @@ from scratchnet.plot.contours import (
     plot_optimizer_grid,
     plot_paths_and_losses,
 )
-from scratchnet.plot.curvature import plot_sharpness
+from scratchnet.plot.curvature import plot_curvature_map, plot_eigenvalue_density, plot_sharpness
 from scratchnet.plot.curves import (
     moving_average,
     plot_accuracy_panels,
@@ -34,9 +34,10 @@ from scratchnet.plot.trajectory import animate_trajectory_landscape, plot_trajec
 
 __all__ = [
     "animate_landscape_descent", "animate_race", "animate_surface_descent", "animate_trajectory_landscape",
-    "moving_average", "plot_accuracy_panels", "plot_activation_histograms", "plot_descent_paths", "plot_difference",
-    "plot_gradient_field", "plot_history_comparison", "plot_interpolation", "plot_landscape", "plot_landscape_rows",
-    "plot_optimizer_grid", "plot_paths_and_losses", "plot_search_scatter", "plot_sharpness", "plot_summaries",
-    "plot_surface_paths", "plot_surface_views", "plot_surfaces", "plot_training_curves",
-    "plot_trajectory_landscape", "save_animation", "save_figure",
+    "moving_average", "plot_accuracy_panels", "plot_activation_histograms", "plot_curvature_map",
+    "plot_descent_paths", "plot_difference", "plot_eigenvalue_density", "plot_gradient_field",
+    "plot_history_comparison", "plot_interpolation", "plot_landscape", "plot_landscape_rows", "plot_optimizer_grid",
+    "plot_paths_and_losses", "plot_search_scatter", "plot_sharpness", "plot_summaries", "plot_surface_paths",
+    "plot_surface_views", "plot_surfaces", "plot_training_curves", "plot_trajectory_landscape", "save_animation",
+    "save_figure",
 ]

@@ -1,11 +1,11 @@
-"""Curvature along training: the sharpness against the 2 / step-size line, with the loss above it."""
+"""Curvature: the sharpness along training against 2 / step size, the eigenvalue density, curvature over a plane."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 
 from scratchnet.plot.notebook import builder
-from scratchnet.plot.style import FALLBACK_COLORS
+from scratchnet.plot.style import FALLBACK_COLORS, MINIMUM_STYLE
 
 
 @builder
@@ -40,6 +40,69 @@ def plot_sharpness(runs, title=None):
     ax_sharp.set_ylabel("sharpness: the Hessian's largest eigenvalue")
     ax_sharp.legend(ncols=2, fontsize=9, loc="upper left")  # each run beside its own 2/η
     ax_sharp.grid(alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+@builder
+def plot_eigenvalue_density(densities, title=None, points=2000, width=None):
+    """The Hessian's eigenvalue density (log y), one curve per entry of ``densities``: label -> ``(nodes, weights)``.
+
+    ``nodes`` and ``weights`` come from :func:`~scratchnet.curvature.eigenvalue_density`; each
+    node is smoothed into a Gaussian of ``width`` (default: 1% of all the nodes' span).
+    """
+    from scratchnet.curvature import density_on
+
+    if not densities:
+        raise ValueError("densities: expected at least one (nodes, weights) pair, got none")
+    every = np.concatenate([np.ravel(nodes) for nodes, _ in densities.values()])
+    span = max(float(np.ptp(every)), 1e-12)
+    grid = np.linspace(every.min() - 0.05 * span, every.max() + 0.05 * span, points)
+    width = width or 0.01 * span
+    fig, ax = plt.subplots(figsize=(9, 4.8), layout="constrained")
+    for index, (label, (nodes, weights)) in enumerate(densities.items()):
+        curve = density_on(grid, nodes, weights, width)
+        ax.semilogy(grid, np.maximum(curve, 1e-12), color=FALLBACK_COLORS[index % len(FALLBACK_COLORS)], lw=1.8,
+                    label=f"{label}: largest {np.max(nodes):.3g}")
+    ax.set_ylim(1e-7, None)
+    ax.set_xlabel("eigenvalue of the Hessian")
+    ax.set_ylabel("density (log scale)")
+    ax.grid(alpha=0.3, which="major")
+    ax.legend(fontsize=9)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+@builder
+def plot_curvature_map(alphas, betas, largest, smallest, title=None, xlabel="alpha", ylabel="beta"):
+    r"""Two maps of a plane: :math:`|\lambda_{min} / \lambda_{max}|` (Li et al. 2018, fig. 8), :math:`\lambda_{max}`.
+
+    Where the ratio is near 0 the surface curves up in every direction (convex); where it
+    nears 1, some direction curves down as strongly as the steepest curves up. The star
+    marks the plane's centre, the point the directions start from.
+    """
+    largest, smallest = np.asarray(largest, dtype=float), np.asarray(smallest, dtype=float)
+    if largest.shape != (len(betas), len(alphas)) or smallest.shape != largest.shape:
+        raise ValueError(f"largest, smallest: expected grids (len(betas), len(alphas)) = ({len(betas)}, "
+                         f"{len(alphas)}), got {largest.shape} and {smallest.shape}")
+    ratio = np.abs(smallest / np.where(largest == 0, np.nan, largest))
+    A, B = np.meshgrid(alphas, betas)
+    fig, (ax_ratio, ax_top) = plt.subplots(1, 2, figsize=(13, 5.2), layout="constrained")
+    fill = ax_ratio.contourf(A, B, ratio, levels=np.linspace(0, max(1.0, float(np.nanmax(ratio))), 21),
+                             cmap="viridis")
+    fig.colorbar(fill, ax=ax_ratio, label=r"$|\lambda_{min} / \lambda_{max}|$")
+    ax_ratio.set_title(r"$|\lambda_{min} / \lambda_{max}|$: 0 where convex", fontsize=10)
+    top = ax_top.contourf(A, B, largest, levels=20, cmap="viridis")
+    fig.colorbar(top, ax=ax_top, label=r"$\lambda_{max}$ (sharpness)")
+    ax_top.set_title(r"$\lambda_{max}$: the sharpness", fontsize=10)
+    for ax in (ax_ratio, ax_top):
+        ax.plot(0, 0, label="the centre", **MINIMUM_STYLE)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_aspect("equal")
+    ax_ratio.legend(loc="upper right", fontsize=8)
     if title:
         fig.suptitle(title)
     return fig
