@@ -287,3 +287,31 @@ def test_both_ends_of_the_spectrum_and_a_curvature_map_over_a_plane():
     assert top_again[0, 0] == top[0, 0]
     with pytest.raises(ValueError, match=r"d2: expected a vector of length"):
         curvature_map(network, X, LABELS, center, d1, d2[:5], alphas, betas)
+
+
+def test_the_density_and_curvature_map_figures_draw_what_they_are_given():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from scratchnet.plot import plot_curvature_map, plot_eigenvalue_density
+
+    nodes = np.array([[-1.0, 0.0, 4.0]])
+    weights = np.array([[0.2, 0.7, 0.1]])
+    fig = plot_eigenvalue_density({"trained": (nodes, weights)})
+    (ax,) = fig.axes
+    (curve,) = ax.lines
+    grid, density = curve.get_xydata().T
+    assert ax.get_yscale() == "log" and curve.get_label() == "trained: largest 4"
+    assert grid[np.argmax(density)] == pytest.approx(0.0, abs=0.05)  # the heaviest node is the highest peak
+    assert np.sum(density) * (grid[1] - grid[0]) == pytest.approx(1.0, rel=1e-2)
+    alphas, betas = np.linspace(-1, 1, 3), np.linspace(-1, 1, 4)
+    largest = np.full((4, 3), 2.0)
+    smallest = np.array([[-1.0, 0.0, 0.5]] * 4)
+    fig = plot_curvature_map(alphas, betas, largest, smallest)
+    ratio_ax, top_ax = fig.axes[0], fig.axes[1]
+    fill = [c for c in ratio_ax.get_children() if getattr(c, "filled", False)][0]
+    assert fill.get_array() is not None and max(fill.levels) >= 1.0  # ratios 0.5, 0, 0.25 on a 0-1 scale
+    (star,) = [line for line in top_ax.lines if line.get_marker() == "*"]
+    np.testing.assert_array_equal(star.get_xydata(), [[0.0, 0.0]])
+    with pytest.raises(ValueError, match=r"largest, smallest: expected grids"):
+        plot_curvature_map(alphas, betas, largest.T, smallest)
