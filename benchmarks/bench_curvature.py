@@ -1,0 +1,101 @@
+"""What curvature costs: a Hessian-vector product in gradients, and the products the top eigenvalue takes.
+
+On a 784-128-10 ReLU network over 4,000 embedded MNIST images (the size of the issue's
+target), measured in one run: a backprop gradient (the reference), a Hessian-vector
+product (``scratchnet.curvature.hessian_vector_product``, two gradients by its definition),
+and how many products Lanczos takes to the top eigenvalue to 1e-4 relative (checked against
+Lanczos run to 1e-10), beside power iteration, the readable reference. Power iteration finds
+the eigenvalue of largest *magnitude*: on this network at initialization the smallest
+eigenvalue is about minus the largest, so it cannot settle, and the script says so. Each time is the best of its
+rounds, the variants taking turns. Where PyTorch is installed (never a dependency), its
+double-backward product on the same weights and images is timed too.
+
+Targets: a product costs at most 2.5 gradients; the top eigenvalue takes at most 30 products.
+
+    python benchmarks/bench_curvature.py
+"""
+
+import time
+
+import numpy as np
+from rates import in_turn, record  # benchmarks/rates.py, beside this script
+
+from scratchnet.blas import blas_description
+from scratchnet.curvature import hessian_vector_product, top_eigenvalues
+from scratchnet.datasets import load_mnist
+from scratchnet.landscape import params_to_vector
+from scratchnet.networks import MultiLayerNet
+
+ROUNDS = 5
+
+
+def best_times(variants, rounds=ROUNDS):
+    best = {name: float("inf") for name in variants}
+    for round_number in range(rounds):
+        for name in in_turn(list(variants), round_number):
+            began = time.perf_counter()
+            variants[name]()
+            best[name] = min(best[name], time.perf_counter() - began)
+    return best
+
+
+def main():
+    print(blas_description())
+    (x, t), _ = load_mnist()
+    network = MultiLayerNet(784, [128], 10, seed=0)
+    v = np.random.default_rng(0).standard_normal(params_to_vector(network.params).size)
+    times = best_times({"gradient": lambda: network.gradient(x, t),
+                        "product": lambda: hessian_vector_product(network, x, t, v)})
+    ratio = times["product"] / times["gradient"]
+    print(f"784-128-10 ReLU over {len(x):,} images: gradient {times['gradient'] * 1e3:.1f} ms, H v "
+          f"{times['product'] * 1e3:.1f} ms: {ratio:.2f} gradients")
+    (lanczos_value,), lanczos_products = top_eigenvalues(network, x, t, tol=1e-4)
+    (reference,), reference_products = top_eigenvalues(network, x, t, tol=1e-10)
+    (power_value,), power_products = top_eigenvalues(network, x, t, method="power", tol=1e-4)
+    settled = power_products < 200 and abs(power_value - reference) <= 1e-3 * abs(reference)
+    print(f"top eigenvalue {lanczos_value:.6g} by Lanczos in {lanczos_products} products (to 1e-10: "
+          f"{reference:.6g}, {reference_products} products); power iteration "
+          + (f"{power_value:.6g} in {power_products} products" if settled else
+             f"did not settle in {power_products} products (it ended at {power_value:.3g}: an eigenvalue of about "
+             f"the same size and the other sign pulls it)"))
+    accurate = abs(lanczos_value - reference) <= 1e-4 * abs(reference)
+    rows = [{"measure": "a Hessian-vector product, 784-128-10 ReLU, 4,000 images", "value": ratio, "unit": "x",
+             "against": "a backprop gradient on the same batch"},
+            {"measure": "the top eigenvalue to 1e-4 by Lanczos", "value": lanczos_products, "unit": "products",
+             "against": f"Lanczos to 1e-10 ({reference_products} products); power iteration "
+                        + (f"{power_products} products" if settled else "does not settle here")}]
+    try:
+        import torch  # optional: only where it is installed
+    except ImportError:
+        print("PyTorch is not installed: its double-backward product is not timed")
+    else:
+        rows.append(torch_row(torch, network, x, t, v, times["product"]))
+    met = ratio <= 2.5 and lanczos_products <= 30 and accurate
+    target = "a product at most 2.5 gradients; the top eigenvalue in at most 30 products"
+    record("bench_curvature", rows, target, met)
+    print(("target met: " if met else "target missed: ") + target)
+    return 0 if met else 1
+
+
+def torch_row(torch, network, x, t, v, ours):
+    """PyTorch's double-backward H v on the same weights and images, against ours."""
+    weights = {key: torch.tensor(value, requires_grad=True) for key, value in network.params.items()}
+    images, labels, direction = torch.tensor(x), torch.tensor(t), torch.tensor(v)
+
+    def loss():
+        hidden = torch.relu(images @ weights["W1"] + weights["b1"])
+        return torch.nn.functional.cross_entropy(hidden @ weights["W2"] + weights["b2"], labels)
+
+    def product():
+        grads = torch.autograd.grad(loss(), list(weights.values()), create_graph=True)
+        flat = torch.cat([g.reshape(-1) for g in grads])
+        return torch.autograd.grad(flat @ direction, list(weights.values()))
+
+    theirs = best_times({"torch": product})["torch"]
+    print(f"PyTorch double backward: {theirs * 1e3:.1f} ms; ours / theirs {ours / theirs:.2f}")
+    return {"measure": "our H v against PyTorch's double backward", "value": ours / theirs, "unit": "x",
+            "against": "torch.autograd on the same weights and images"}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
