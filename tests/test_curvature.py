@@ -311,7 +311,7 @@ def test_the_density_and_curvature_map_figures_draw_what_they_are_given():
     ratio_ax, top_ax = fig.axes[0], fig.axes[1]
     fill = [c for c in ratio_ax.get_children() if getattr(c, "filled", False)][0]
     assert fill.get_array() is not None and max(fill.levels) >= 1.0  # ratios 0.5, 0, 0.25 on a 0-1 scale
-    (star,) = [line for line in top_ax.lines if line.get_marker() == "*"]
-    np.testing.assert_array_equal(star.get_xydata(), [[0.0, 0.0]])
+    (centre,) = [line for line in top_ax.lines if line.get_marker() == "X"]  # not the lowest point's star
+    np.testing.assert_array_equal(centre.get_xydata(), [[0.0, 0.0]])
     with pytest.raises(ValueError, match=r"largest, smallest: expected grids"):
         plot_curvature_map(alphas, betas, largest.T, smallest)

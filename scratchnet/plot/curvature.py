@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 
 from scratchnet.plot.notebook import builder
-from scratchnet.plot.style import FALLBACK_COLORS, MINIMUM_STYLE
+from scratchnet.plot.style import FALLBACK_COLORS
 
 
 @builder
@@ -80,8 +80,9 @@ def plot_curvature_map(alphas, betas, largest, smallest, title=None, xlabel="alp
     r"""Two maps of a plane: :math:`|\lambda_{min} / \lambda_{max}|` (Li et al. 2018, fig. 8), :math:`\lambda_{max}`.
 
     Where the ratio is near 0 the surface curves up in every direction (convex); where it
-    nears 1, some direction curves down as strongly as the steepest curves up. The star
-    marks the plane's centre, the point the directions start from.
+    nears 1, some direction curves down as strongly as the steepest curves up. A cross
+    marks the plane's centre, the point the directions start from (not a star: the gold
+    star means a lowest point in every figure).
     """
     largest, smallest = np.asarray(largest, dtype=float), np.asarray(smallest, dtype=float)
     if largest.shape != (len(betas), len(alphas)) or smallest.shape != largest.shape:
@@ -98,7 +99,7 @@ def plot_curvature_map(alphas, betas, largest, smallest, title=None, xlabel="alp
     fig.colorbar(top, ax=ax_top, label=r"$\lambda_{max}$ (sharpness)")
     ax_top.set_title(r"$\lambda_{max}$: the sharpness", fontsize=10)
     for ax in (ax_ratio, ax_top):
-        ax.plot(0, 0, label="the centre", **MINIMUM_STYLE)
+        ax.plot(0, 0, "X", ms=12, color="white", mec="black", mew=1.2, label="the centre", linestyle="none")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.set_aspect("equal")
