@@ -315,3 +315,22 @@ def test_the_density_and_curvature_map_figures_draw_what_they_are_given():
     np.testing.assert_array_equal(centre.get_xydata(), [[0.0, 0.0]])
     with pytest.raises(ValueError, match=r"largest, smallest: expected grids"):
         plot_curvature_map(alphas, betas, largest.T, smallest)
+
+
+def test_a_hand_written_networks_product_equals_the_same_scratchnet_networks():
+    from scratchnet.networks import from_params
+
+    rng = np.random.default_rng(11)
+    mine = {"W1": rng.normal(size=(5, 4)), "b1": rng.normal(size=(1, 5)), "W2": rng.normal(size=(3, 5)),
+            "b2": rng.normal(size=(1, 3))}  # PyTorch's layout: W is (out, in), biases are rows
+    rebuilt = from_params(mine, layout="out_in", activation="tanh")
+    same = MultiLayerNet(4, [5], 3, activation="tanh", seed=0)
+    for key in ("W1", "W2"):
+        same.params[key][...] = mine[key].T
+    for key in ("b1", "b2"):
+        same.params[key][...] = mine[key].ravel()
+    v = rng.normal(size=params_to_vector(same.params).size)
+    np.testing.assert_allclose(hessian_vector_product(rebuilt, X, LABELS, v),
+                               hessian_vector_product(same, X, LABELS, v), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(top_eigenvalues(rebuilt, X, LABELS, k=2, tol=1e-10)[0],
+                               top_eigenvalues(same, X, LABELS, k=2, tol=1e-10)[0], rtol=1e-8)
