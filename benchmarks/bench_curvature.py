@@ -7,8 +7,7 @@ and how many products Lanczos takes to the top eigenvalue to 1e-4 relative (chec
 Lanczos run to 1e-10), beside power iteration, the readable reference. Power iteration finds
 the eigenvalue of largest *magnitude*: on this network at initialization the smallest
 eigenvalue is about minus the largest, so it cannot settle, and the script says so. Each time is the best of its
-rounds, the variants taking turns. Where PyTorch is installed (never a dependency), its
-double-backward product on the same weights and images is timed too.
+rounds, the variants taking turns.
 
 Targets: a product costs at most 2.5 gradients; the top eigenvalue takes at most 30 products.
 
@@ -64,37 +63,11 @@ def main():
             {"measure": "the top eigenvalue to 1e-4 by Lanczos", "value": lanczos_products, "unit": "products",
              "against": f"Lanczos to 1e-10 ({reference_products} products); power iteration "
                         + (f"{power_products} products" if settled else "does not settle here")}]
-    try:
-        import torch  # optional: only where it is installed
-    except ImportError:
-        print("PyTorch is not installed: its double-backward product is not timed")
-    else:
-        rows.append(torch_row(torch, network, x, t, v, times["product"]))
     met = ratio <= 2.5 and lanczos_products <= 30 and accurate
     target = "a product at most 2.5 gradients; the top eigenvalue in at most 30 products"
     record("bench_curvature", rows, target, met)
     print(("target met: " if met else "target missed: ") + target)
     return 0 if met else 1
-
-
-def torch_row(torch, network, x, t, v, ours):
-    """PyTorch's double-backward H v on the same weights and images, against ours."""
-    weights = {key: torch.tensor(value, requires_grad=True) for key, value in network.params.items()}
-    images, labels, direction = torch.tensor(x), torch.tensor(t), torch.tensor(v)
-
-    def loss():
-        hidden = torch.relu(images @ weights["W1"] + weights["b1"])
-        return torch.nn.functional.cross_entropy(hidden @ weights["W2"] + weights["b2"], labels)
-
-    def product():
-        grads = torch.autograd.grad(loss(), list(weights.values()), create_graph=True)
-        flat = torch.cat([g.reshape(-1) for g in grads])
-        return torch.autograd.grad(flat @ direction, list(weights.values()))
-
-    theirs = best_times({"torch": product})["torch"]
-    print(f"PyTorch double backward: {theirs * 1e3:.1f} ms; ours / theirs {ours / theirs:.2f}")
-    return {"measure": "our H v against PyTorch's double backward", "value": ours / theirs, "unit": "x",
-            "against": "torch.autograd on the same weights and images"}
 
 
 if __name__ == "__main__":
