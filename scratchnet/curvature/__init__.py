@@ -6,8 +6,9 @@ r"""Curvature of a network's loss: Hessian-vector products, the top eigenvalues,
 - :mod:`~scratchnet.curvature.spectrum`: power iteration (the reference), Lanczos with
   full reorthogonalization, Hutchinson's trace, the eigenvalue density by stochastic
   Lanczos quadrature, on any symmetric ``matvec``.
-- :func:`top_eigenvalues` and :func:`hessian_trace` put the two together for a network;
-  :func:`sharpness_along` measures the top eigenvalue at the recorded points of a path.
+- For a network, the two together: :func:`top_eigenvalues`, :func:`hessian_trace`,
+  :func:`eigenvalue_density`; :func:`sharpness_along` (the top eigenvalue at each recorded
+  point of a path) and :func:`curvature_map` (both ends of the spectrum over a plane).
 """
 
 from collections.abc import Mapping
