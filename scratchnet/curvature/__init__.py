@@ -26,7 +26,7 @@ from scratchnet.curvature.spectrum import (
     power_iteration,
     spectral_density,
 )
-from scratchnet.landscape.directions import params_to_vector, vector_to_params
+from scratchnet.landscape.directions import params_to_vector, split_vector, vector_to_params
 from scratchnet.landscape.functional import trajectory_array
 from scratchnet.progress import ProgressBar
 
@@ -90,9 +90,7 @@ def curvature_map(network, x, t, center, d1, d2, alphas, betas, tol=1e-3, progre
     size = params_to_vector(network.params).size
     center, d1, d2 = (np.asarray(vector, dtype=float) for vector in (center, d1, d2))
     for name, vector in (("center", center), ("d1", d1), ("d2", d2)):
-        if vector.shape != (size,):
-            raise ValueError(f"{name}: expected a vector of length {size} (the network's parameter count), "
-                             f"got shape {vector.shape}")
+        split_vector(vector, network.params, name)  # refuses a vector of another length, naming it
     alphas, betas = np.asarray(alphas, dtype=float), np.asarray(betas, dtype=float)
     largest, smallest = np.empty((len(betas), len(alphas))), np.empty((len(betas), len(alphas)))
     bar = ProgressBar(largest.size, "curvature over the plane", progress)
