@@ -334,3 +334,39 @@ def test_a_hand_written_networks_product_equals_the_same_scratchnet_networks():
                                hessian_vector_product(same, X, LABELS, v), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(top_eigenvalues(rebuilt, X, LABELS, k=2, tol=1e-10)[0],
                                top_eigenvalues(same, X, LABELS, k=2, tol=1e-10)[0], rtol=1e-8)
+
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid", "relu", "weight decay"])
+def test_the_exact_product_equals_the_central_difference_for_every_covered_layer(name):
+    from scratchnet.curvature.exact import hessian_vector_product_exact
+
+    network = NETWORKS[name]()
+    network.params["b1"][...] = np.linspace(-0.3, 0.4, network.params["b1"].size)  # non-zero biases
+    before = params_to_vector(network.params).copy()
+    v = np.random.default_rng(3).normal(size=before.size)
+    exact = hessian_vector_product_exact(network, X, LABELS, v)
+    np.testing.assert_allclose(exact, hessian_vector_product(network, X, LABELS, v), rtol=2e-5, atol=1e-6)
+    np.testing.assert_array_equal(params_to_vector(network.params), before)  # nothing moved
+
+
+def test_the_exact_product_meets_the_closed_forms_to_rounding_and_refuses_what_it_does_not_cover():
+    from scratchnet.curvature.exact import hessian_vector_product_exact
+
+    network = build_network([4, 3], seed=0)
+    network.params["b1"][...] = [0.3, -0.2, 0.1]
+    p = softmax(X @ network.params["W1"] + network.params["b1"])
+    z = np.c_[X, np.ones(len(X))]
+    closed = sum(np.kron(np.outer(zn, zn), np.diag(pn) - np.outer(pn, pn)) for zn, pn in zip(z, p, strict=True))
+    v = RNG.normal(size=15)
+    np.testing.assert_allclose(hessian_vector_product_exact(network, X, LABELS, v), closed @ v / len(X), rtol=1e-12,
+                               atol=1e-14)  # exact: no step, so agreement to rounding
+    targets = RNG.normal(size=(12, 3))
+    squared = build_network([4, 3], loss="squared", squared_factor=0.5, seed=1)
+    closed = np.kron(z.T @ z, np.eye(3)) * (2 * 0.5 / len(X))
+    np.testing.assert_allclose(hessian_vector_product_exact(squared, X, targets, v), closed @ v, rtol=1e-12)
+    one_hot = np.eye(3)[LABELS]  # one-hot labels give the same product as integer ones
+    np.testing.assert_allclose(hessian_vector_product_exact(network, X, one_hot, v),
+                               hessian_vector_product_exact(network, X, LABELS, v), rtol=1e-14)
+    for name in ("batch norm", "convolution"):
+        with pytest.raises(ValueError, match="the exact product covers Affine"):
+            hessian_vector_product_exact(NETWORKS[name](), *_data(name), np.ones(3))

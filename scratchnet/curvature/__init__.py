@@ -2,7 +2,8 @@ r"""Curvature of a network's loss: Hessian-vector products, the top eigenvalues,
 
 - :mod:`~scratchnet.curvature.hvp`: :func:`hessian_vector_product` (the central
   difference of two backprop gradients, the reference), :func:`full_hessian` for small
-  networks.
+  networks; :mod:`~scratchnet.curvature.exact`: :func:`hessian_vector_product_exact`, the
+  R-operator, exact, for fully connected networks.
 - :mod:`~scratchnet.curvature.spectrum`: power iteration (the reference), Lanczos with
   full reorthogonalization, Hutchinson's trace, the eigenvalue density by stochastic
   Lanczos quadrature, on any symmetric ``matvec``.
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from scratchnet.blas import blas_threads, training_threads
+from scratchnet.curvature.exact import hessian_vector_product_exact
 from scratchnet.curvature.hvp import HeldState, full_hessian, hessian_vector_product
 from scratchnet.curvature.spectrum import (
     density_on,
@@ -136,6 +138,6 @@ def sharpness_along(network, x, t, trajectory, tol=1e-4, progress=False, rng=0):
 
 __all__ = [
     "curvature_map", "density_on", "eigenvalue_density", "full_hessian", "hessian_trace", "hessian_vector_product",
-    "hutchinson_trace", "lanczos", "lanczos_extremes", "lanczos_top", "power_iteration", "sharpness_along",
-    "spectral_density", "top_eigenvalues",
+    "hessian_vector_product_exact", "hutchinson_trace", "lanczos", "lanczos_extremes", "lanczos_top",
+    "power_iteration", "sharpness_along", "spectral_density", "top_eigenvalues",
 ]
