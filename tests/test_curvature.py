@@ -345,7 +345,11 @@ def test_the_exact_product_equals_the_central_difference_for_every_covered_layer
     before = params_to_vector(network.params).copy()
     v = np.random.default_rng(3).normal(size=before.size)
     exact = hessian_vector_product_exact(network, X, LABELS, v)
-    np.testing.assert_allclose(exact, hessian_vector_product(network, X, LABELS, v), rtol=2e-5, atol=1e-6)
+    central = hessian_vector_product(network, X, LABELS, v, method="central")
+    np.testing.assert_allclose(exact, central, rtol=2e-5, atol=1e-6)
+    np.testing.assert_array_equal(hessian_vector_product(network, X, LABELS, v), exact)  # "auto": the exact one here
+    np.testing.assert_array_equal(hessian_vector_product(network, X, LABELS, v, eps=1e-5),  # a step: the difference
+                                  hessian_vector_product(network, X, LABELS, v, eps=1e-5, method="central"))
     np.testing.assert_array_equal(params_to_vector(network.params), before)  # nothing moved
 
 
@@ -370,3 +374,25 @@ def test_the_exact_product_meets_the_closed_forms_to_rounding_and_refuses_what_i
     for name in ("batch norm", "convolution"):
         with pytest.raises(ValueError, match="the exact product covers Affine"):
             hessian_vector_product_exact(NETWORKS[name](), *_data(name), np.ones(3))
+        other = NETWORKS[name]()  # "auto" takes the central difference where the exact product does not reach
+        x, t = _data(name)
+        u = np.random.default_rng(4).normal(size=params_to_vector(other.params).size)
+        np.testing.assert_array_equal(hessian_vector_product(other, x, t, u),
+                                      hessian_vector_product(other, x, t, u, method="central"))
+    with pytest.raises(ValueError, match="method: expected 'auto', 'central' or 'exact'"):
+        hessian_vector_product(network, X, LABELS, v, method="pearlmutter")
+
+
+def test_at_a_relus_kink_the_central_difference_sees_curvature_that_is_not_there_and_auto_takes_the_exact_one():
+    # y = W2 relu(W1 x), squared error, W1 = 0: every unit sits on its kink. The gradient jumps between W1 = -eps and
+    # +eps, so the difference along W1 is of order 1 / eps; the R-operator (f'' = 0, f'(0) = 0) gives the curvature of
+    # the side the network is on.
+    network = build_network([1, 1, 1], activation="relu", use_bias=False, loss="squared", seed=0)
+    network.params["W1"][...] = 0.0
+    network.params["W2"][...] = 1.5
+    x, t = np.linspace(0.5, 2.0, 6)[:, None], np.linspace(1.0, 3.0, 6)[:, None]
+    along_w1 = np.array([1.0, 0.0])
+    central = hessian_vector_product(network, x, t, along_w1, method="central")
+    exact = hessian_vector_product(network, x, t, along_w1, method="exact")
+    assert abs(central[0]) > 1e3 and exact[0] == 0.0
+    np.testing.assert_array_equal(hessian_vector_product(network, x, t, along_w1), exact)

@@ -1,6 +1,7 @@
 r"""Hessian-vector products of a network's loss: :math:`H v` without forming :math:`H`.
 
-The readable definition, and the reference every faster way is tested against: the
+The readable definition, and the reference the exact product (:mod:`~scratchnet.curvature.exact`,
+used by default where it applies) is tested against: the
 central difference of two backprop gradients,
 
 .. math::  H v \approx \frac{g(\theta + \varepsilon v) - g(\theta - \varepsilon v)}{2 \varepsilon},
@@ -9,10 +10,17 @@ two gradients per product. Its error has two parts: truncation, :math:`O(\vareps
 (the third derivative along :math:`v`), and rounding, about :math:`u \lVert g \rVert /
 \varepsilon` (:math:`u` the machine epsilon). The default :math:`\varepsilon = u^{1/3}
 (1 + \lVert\theta\rVert) / \lVert v \rVert` balances the two: about 1e-6 relative in float64.
+
+One caution: the difference assumes the gradient is smooth between the two points. A ReLU
+is not: where a unit's input lies within the step of 0, the gradient jumps across the kink,
+and the difference reports curvature that is not there (on 784-128-10 over 4,000 images, a
+"top eigenvalue" of 14.4 with a mirror at -14.4, where the exact product finds 6.95). So
+:func:`hessian_vector_product` uses the exact R-operator wherever it covers the network.
 """
 
 import numpy as np
 
+from scratchnet.curvature.exact import covered, hessian_vector_product_exact
 from scratchnet.landscape.directions import params_to_vector, vector_to_params
 from scratchnet.layers import BatchNormalization, Dropout
 
@@ -60,23 +68,36 @@ def default_step(theta, v):
     return np.finfo(np.float64).eps ** (1 / 3) * (1 + float(np.linalg.norm(theta))) / norm
 
 
-def hessian_vector_product(network, x, t, v, eps=None):
-    r""":math:`H v` at the network's parameters, by the central difference of two backprop gradients.
+def hessian_vector_product(network, x, t, v, eps=None, method="auto"):
+    r""":math:`H v` at the network's parameters.
 
     ``v`` is a vector of length P (the parameter count, in ``params`` order); ``x``, ``t``
-    the batch whose mean loss (plus weight decay) the Hessian is of. ``eps`` defaults to
-    :func:`default_step`. Returns a vector of length P. The network is left as it was:
-    parameters and batch-norm running statistics restored. A zero ``v`` gives zeros.
+    the batch whose mean loss (plus weight decay) the Hessian is of. ``method``:
+    ``"central"``, the central difference of two backprop gradients (the definition above;
+    ``eps`` defaults to :func:`default_step`); ``"exact"``, the R-operator of
+    :mod:`~scratchnet.curvature.exact` (fully connected networks only, cheaper, and exact);
+    ``"auto"`` (the default): exact where it covers the network and no ``eps`` is given,
+    the central difference elsewhere. Returns a vector of length P. The network is left as
+    it was: parameters and batch-norm running statistics restored. A zero ``v`` gives zeros.
     """
+    if method not in ("auto", "central", "exact"):
+        raise ValueError(f"method: expected 'auto', 'central' or 'exact', got {method!r}")
     check_network(network)
     v = np.asarray(v, dtype=np.float64)
+    size = params_to_vector(network.params).size
+    if v.shape != (size,):
+        raise ValueError(f"v: expected a vector of length {size} (the network's parameter count), got shape {v.shape}")
+    if not np.all(np.isfinite(v)):
+        raise ValueError("v: holds NaN or infinity")
+    if method == "exact" or (method == "auto" and eps is None and covered(network)):
+        return hessian_vector_product_exact(network, x, t, v)
+    return central_difference_product(network, x, t, v, eps)
+
+
+def central_difference_product(network, x, t, v, eps=None):
+    """The central difference of two backprop gradients along ``v`` (checked by :func:`hessian_vector_product`)."""
     with HeldState(network) as held:
         theta = held.vector
-        if v.shape != theta.shape:
-            raise ValueError(f"v: expected a vector of length {theta.size} (the network's parameter count), "
-                             f"got shape {v.shape}")
-        if not np.all(np.isfinite(v)):
-            raise ValueError("v: holds NaN or infinity")
         if not np.any(v):
             return np.zeros_like(theta)
         step = default_step(theta, v) if eps is None else float(eps)

@@ -30,8 +30,8 @@ def power_iteration(matvec, dim, iterations=200, tol=1e-8, rng=0):
 
     Stops when the Rayleigh quotient changes by less than ``tol`` (relative), or after
     ``iterations`` products. Where two eigenvalues have about the same size and opposite
-    signs (a network's Hessian at initialization often has them) it cannot settle: the
-    iterate swings between their directions. Lanczos has no such trouble.
+    signs it cannot settle: the iterate swings between their directions. Lanczos has no
+    such trouble.
     """
     vector = _generator(rng).standard_normal(dim)
     vector /= np.linalg.norm(vector)
