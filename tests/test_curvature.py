@@ -289,6 +289,29 @@ def test_both_ends_of_the_spectrum_and_a_curvature_map_over_a_plane():
         curvature_map(network, X, LABELS, center, d1, d2[:5], alphas, betas)
 
 
+def test_an_executor_shares_the_points_out_and_gives_what_the_serial_loop_gives():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from scratchnet.curvature import curvature_map, sharpness_along
+
+    network = NETWORKS["tanh"]()
+    center = params_to_vector(network.params).copy()
+    d1, d2 = np.random.default_rng(8).normal(size=(2, center.size)) * 0.4
+    alphas, betas = np.linspace(-1, 1, 5), np.array([-0.5, 0.25, 1.0])  # 15 points: groups of unequal size
+    serial = curvature_map(network, X, LABELS, center, d1, d2, alphas, betas, tol=1e-8)
+    path = center + np.outer(np.linspace(0, 1, 7), d1)
+    serial_sharpness = sharpness_along(network, X, LABELS, path, tol=1e-8)
+    with ThreadPoolExecutor(2) as pool:  # threads share memory: each group must move a network of its own
+        shared = curvature_map(network, X, LABELS, center, d1, d2, alphas, betas, tol=1e-8, executor=pool)
+        shared_sharpness = sharpness_along(network, X, LABELS, path, tol=1e-8, executor=pool)
+    for mine, theirs in zip((*serial, serial_sharpness), (*shared, shared_sharpness), strict=True):
+        np.testing.assert_allclose(theirs, mine, rtol=1e-10, atol=1e-12)
+    assert len(set(np.round(serial[0].ravel(), 6))) == 15  # every point its own value, in its own place
+    np.testing.assert_array_equal(params_to_vector(network.params), center)
+    with pytest.raises(TypeError, match="executor: expected a concurrent.futures.Executor"):
+        sharpness_along(network, X, LABELS, path, executor=object())
+
+
 def test_the_density_and_curvature_map_figures_draw_what_they_are_given():
     import matplotlib
 

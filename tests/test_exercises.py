@@ -7,7 +7,7 @@ import pytest
 
 from scratchnet import cli
 from scratchnet.exercises import progress_record, runner
-from scratchnet.exercises.catalog import EXERCISES
+from scratchnet.exercises.catalog import EXERCISES, get_exercise
 from scratchnet.exercises.cli import init, readme, watch
 from scratchnet.exercises.solutions import SOLUTIONS
 from scratchnet.exercises.templates import SKELETONS
@@ -36,9 +36,12 @@ def command(*words, capsys):
     return status, capsys.readouterr().out
 
 
-def test_the_exercises_follow_the_book():
-    sections = [tuple(int(part) for part in exercise.section.split(".")) for exercise in EXERCISES]
-    assert sections == sorted(sections)
+def test_the_exercises_follow_the_book_then_go_past_it():
+    book = [exercise for exercise in EXERCISES if exercise.chapter]
+    sections = [tuple(int(part) for part in exercise.section.split(".")) for exercise in book]
+    assert sections == sorted(sections) and EXERCISES[:len(book)] == book  # the book's first, in its order
+    assert [e.name for e in EXERCISES[len(book):]] == ["hessian_vector_product", "power_iteration"]
+    assert EXERCISES[-1].where == "the landscapes guide: curvature" and EXERCISES[0].where == "section 3.2.4"
     assert [e.name for e in EXERCISES][12:14] == ["two_layer_net", "sgd"]  # the 5.7 capstone ends chapter 5
     assert set(SOLUTIONS) == set(SKELETONS) == {e.name for e in EXERCISES}
 
@@ -48,7 +51,7 @@ def test_skeletons_are_not_done_yet(workspace):
         result = runner.check(workspace, name)
         assert result.status == "not done yet" and result.lines == ["not done yet"], name
     status, out = run(workspace)
-    assert status == 1 and "sigmoid (section 3.2.4): not done yet" in out and "0 of 25 done" in out
+    assert status == 1 and "sigmoid (section 3.2.4): not done yet" in out and "0 of 27 done" in out
     assert "Traceback" not in out
 
 
@@ -57,11 +60,11 @@ def test_every_solution_passes_and_the_capstone_learns(workspace):
     solve(workspace)
     status, out = run(workspace)
     assert status == 0, out
-    assert "25 of 25 done: every exercise passes." in out and "note:" not in out
+    assert "27 of 27 done: every exercise passes." in out and "note:" not in out
     accuracy = float(re.search(r"test accuracy (\d\.\d+)", out).group(1))
     assert accuracy >= 0.90 and (workspace / "two_layer_net.png").is_file()
     again = run(workspace)[1]  # unchanged files are not run again
-    assert again.count("unchanged since it passed") == 25 and "25 of 25 done" in again
+    assert again.count("unchanged since it passed") == 27 and "27 of 27 done" in again
     (workspace / "affine.py").write_text(SOLUTIONS["affine"] + "\n# edited\n")
     status, out = run(workspace, "affine")
     assert status == 0 and "unchanged" not in out and "affine (section 5.6.2): ok" in out
@@ -159,6 +162,28 @@ MISTAKES = [
      r"forward gives wrong values; .*\(this check uses 3 x 3 filters, stride 2, pad 1: does forward pass self.stride"),
     ("pooling", "dwindows[np.arange(delta.size), self.arg_max] = delta",
      "dwindows[np.arange(delta.size), self.arg_max] = 1.0", "it ignores dout"),
+    ("hessian_vector_product", "    vector_to_params(theta - eps * v, network.params)\n",
+     "    vector_to_params(theta, network.params)\n    eps = eps / 2  # one-sided: g(theta) for the back side\n",
+     r"on the cubic \(eps = 0.1\), Hv is off by eps v\^2 / 2, as a one-sided difference is"),
+    ("hessian_vector_product", "return (up - down) / (2 * eps)", "return (up - down) / eps",
+     "twice the product: divide by 2 eps"),
+    ("hessian_vector_product", "    vector_to_params(theta, network.params)\n", "",
+     r"on the cubic: network.params\['W'\] is changed afterwards: put the parameters back exactly"),
+    ("hessian_vector_product", "    vector_to_params(theta + eps * v, network.params)",
+     "    network.params = {key: array.copy() for key, array in network.params.items()}\n"
+     "    vector_to_params(theta + eps * v, network.params)", r"was replaced by a new array, but the layers"),
+    ("hessian_vector_product", "    return (up - down) / (2 * eps)", "    return (up - down) / (2 * eps) * 1.001",
+     r"on a 4-5-3 tanh network|on the cubic .* wrong values; .*the entries that differ most"),
+    ("power_iteration", "new_value = vector @ image", "new_value = np.linalg.norm(image)",
+     r"expected the eigenvalue -6, got 5.99.*: the norm of H v loses the sign"),
+    ("power_iteration", "if abs(new_value - value) <= tol * abs(new_value):", "if False:",
+     r"took 500 products where \d+ settle the estimate to tol"),
+    ("power_iteration", "return new_value, vector, products", "return new_value, vector, products - 1",
+     r"products says \d+, but matvec was called \d+ times"),
+    ("power_iteration", "    return value, vector, iterations", "    return value, vector, iterations + 1",
+     r"iterations=5, .*products says 6, but matvec was called 5 times"),
+    ("power_iteration", "vector = image / np.linalg.norm(image)",
+     "vector = image / np.abs(image).max()", r"the vector's length is \d\.\d+; return it normalized"),
 ]
 
 
@@ -168,7 +193,7 @@ def test_a_planted_mistake_gets_its_diagnosis(workspace, name, line, instead, wo
     assert line in SOLUTIONS[name], f"the solution of {name} no longer has {line!r}"
     (workspace / f"{name}.py").write_text(SOLUTIONS[name].replace(line, instead, 1))
     status, out = run(workspace, name)
-    assert status == 1 and f"{name} (section" in out and "FAILED" in out, out
+    assert status == 1 and f"{name} ({get_exercise(name).where})" in out and "FAILED" in out, out
     assert re.search(words, out), out
 
 
@@ -410,15 +435,15 @@ def test_status_shows_the_chapters_and_what_comes_next(workspace, capsys):
     for name in ("sigmoid", "relu", "softmax", "affine"):
         run(workspace, name)
     status, out = run(workspace, "affine")
-    assert "3 of 25 done. Next: softmax (section 3.5.2)" in out  # not "1 of 25" after one check
+    assert "3 of 27 done. Next: softmax (section 3.5.2)" in out  # not "1 of 27" after one check
     (workspace / "relu.py").write_text(SOLUTIONS["relu"] + "\n")
     status, out = command("status", workspace, capsys=capsys)
     assert status == 0
     lines = out.splitlines()
-    assert lines[0] == "Chapter 3" and "Chapter 7" in lines
+    assert lines[0] == "Chapter 3" and "Chapter 7" in lines and "Past the book: the landscapes guide" in lines
     assert re.match(r"\s+\[x\] sigmoid\s+3.2.4$", lines[1]) and "changed since it passed" in lines[2]
     assert "[!] softmax" in lines[3] and "failed its last check" in lines[3]
-    assert lines[-1].startswith("2 of 25 done. Next: relu (section 3.2.7)")
+    assert lines[-1].startswith("2 of 27 done. Next: relu (section 3.2.7)")
 
 
 def test_watch_checks_again_after_a_save(workspace):

@@ -12,6 +12,7 @@ r"""Curvature of a network's loss: Hessian-vector products, the top eigenvalues,
   point of a path) and :func:`curvature_map` (both ends of the spectrum over a plane).
 """
 
+import copy
 from collections.abc import Mapping
 
 import numpy as np
@@ -30,6 +31,7 @@ from scratchnet.curvature.spectrum import (
 )
 from scratchnet.landscape.directions import params_to_vector, split_vector, vector_to_params
 from scratchnet.landscape.functional import trajectory_array
+from scratchnet.landscape.grid import worker_count
 from scratchnet.progress import ProgressBar
 
 
@@ -79,12 +81,72 @@ def eigenvalue_density(network, x, t, steps=60, probes=4, rng=0):
                                 probes=probes, rng=rng)
 
 
-def curvature_map(network, x, t, center, d1, d2, alphas, betas, tol=1e-3, progress=False, rng=0):
+def _extremes_at(network, x, t, points, tol, rng):
+    """Both ends of the spectrum at each point: ``[(largest, smallest), ...]`` (a task of :func:`map_points`)."""
+    found = []
+    for point in points:
+        vector_to_params(point, network.params)
+        found.append(lanczos_extremes(_matvec(network, x, t), point.size, tol=tol, rng=rng)[:2])
+    return found
+
+
+def _sharpness_at(network, x, t, points, tol, rng):
+    """The top eigenvalue at each point (a task of :func:`map_points`)."""
+    found = []
+    for point in points:
+        vector_to_params(point, network.params)
+        found.append(lanczos_top(_matvec(network, x, t), point.size, k=1, tol=tol, rng=rng)[0][0])
+    return found
+
+
+def _task(measure, network, x, t, points, tol, rng):
+    """One task's points, with the network's parameters and BLAS threads held for its length."""
+    with HeldState(network), _threads(network, x):
+        return measure(network, x, t, points, tol, rng)
+
+
+def map_points(measure, network, x, t, points, tol, rng, executor=None, bar=None):
+    """``measure`` at every point (rows of ``points``), in order: one at a time, or in groups on ``executor``.
+
+    Each group is sent with a copy of the network of its own (a task moves its parameters), so
+    a thread pool, a process pool or a Dask cluster's ``client.get_executor()`` gives what the
+    serial loop gives. The network itself is left at the parameters it had.
+    """
+    if executor is None:
+        found = []
+        for index, point in enumerate(points):
+            found += _task(measure, network, x, t, [point], tol, rng)
+            if bar is not None:
+                bar.update(index + 1)
+        return found
+    if not callable(getattr(executor, "submit", None)):
+        raise TypeError(f"executor: expected a concurrent.futures.Executor (something with submit), got "
+                        f"{type(executor).__name__}")
+    groups = [group for group in np.array_split(np.arange(len(points)), min(len(points), 4 * worker_count(executor)))
+              if len(group)]
+    futures = [executor.submit(_task, measure, copy.deepcopy(network), x, t, points[group], tol, rng)
+               for group in groups]
+    found = []
+    try:
+        for group, future in zip(groups, futures, strict=True):
+            found += future.result()
+            if bar is not None:
+                bar.update(group[-1] + 1)
+    except BaseException:  # Ctrl-C, or a task's error: nothing more is started
+        for future in futures:
+            future.cancel()
+        raise
+    return found
+
+
+def curvature_map(network, x, t, center, d1, d2, alphas, betas, tol=1e-3, progress=False, rng=0, executor=None):
     r"""``(largest, smallest)``: the Hessian's extreme eigenvalues at every point of a plane, each ``(ny, nx)``.
 
     The point ``(alphas[i], betas[j])`` is :math:`\theta = c + a_i d_1 + b_j d_2` (as in
     :func:`~scratchnet.landscape.loss_grid`); ``largest[j, i]`` and ``smallest[j, i]`` are
-    found there by one Lanczos run each, to ``tol``. Li et al. (2018) draw
+    found there by one Lanczos run each, to ``tol``; ``executor`` (any ``concurrent.futures``
+    executor, or a Dask cluster's ``client.get_executor()``) shares the points out, with the
+    same result. Li et al. (2018) draw
     :math:`|\lambda_{min} / \lambda_{max}|`: near 0 where the surface is convex (no
     direction curves down), larger where negative curvature is as strong as positive. The
     network is left at the parameters it had.
@@ -94,25 +156,22 @@ def curvature_map(network, x, t, center, d1, d2, alphas, betas, tol=1e-3, progre
     for name, vector in (("center", center), ("d1", d1), ("d2", d2)):
         split_vector(vector, network.params, name)  # refuses a vector of another length, naming it
     alphas, betas = np.asarray(alphas, dtype=float), np.asarray(betas, dtype=float)
-    largest, smallest = np.empty((len(betas), len(alphas))), np.empty((len(betas), len(alphas)))
-    bar = ProgressBar(largest.size, "curvature over the plane", progress)
-    with HeldState(network), _threads(network, x):
-        for j, b in enumerate(betas):
-            for i, a in enumerate(alphas):
-                vector_to_params(center + a * d1 + b * d2, network.params)
-                largest[j, i], smallest[j, i], _ = lanczos_extremes(_matvec(network, x, t), size, tol=tol, rng=rng)
-                bar.update(j * len(alphas) + i + 1)
+    points = np.array([center + a * d1 + b * d2 for b in betas for a in alphas]).reshape(-1, size)
+    bar = ProgressBar(len(points), "curvature over the plane", progress)
+    found = np.array(map_points(_extremes_at, network, x, t, points, tol, rng, executor, bar)).reshape(-1, 2)
     bar.finish()
-    return largest, smallest
+    shape = (len(betas), len(alphas))
+    return found[:, 0].reshape(shape), found[:, 1].reshape(shape)
 
 
-def sharpness_along(network, x, t, trajectory, tol=1e-4, progress=False, rng=0):
+def sharpness_along(network, x, t, trajectory, tol=1e-4, progress=False, rng=0, executor=None):
     """The sharpness (the Hessian's largest eigenvalue) at each recorded point of a training path.
 
     ``trajectory`` is an array ``(points, P)`` (a :class:`~scratchnet.training.TrajectoryRecorder`'s
     ``trajectory``) or a list of params dicts keyed like ``network.params``. Each point's
     top eigenvalue is found by Lanczos to ``tol`` (relative). The network is left at the
-    parameters it had. Returns an array ``(points,)``.
+    parameters it had; ``executor`` shares the points out (as for :func:`curvature_map`).
+    Returns an array ``(points,)``.
     """
     if len(trajectory) and isinstance(trajectory[0], Mapping):  # dicts: in the network's own key order
         for step, params in enumerate(trajectory):
@@ -126,18 +185,13 @@ def sharpness_along(network, x, t, trajectory, tol=1e-4, progress=False, rng=0):
         raise ValueError(f"trajectory: expected points of {size} parameters (the network's), got shape "
                          f"{points.shape}")
     bar = ProgressBar(len(points), "sharpness along the path", progress)
-    sharpness = np.empty(len(points))
-    with HeldState(network):
-        for index, point in enumerate(points):
-            vector_to_params(point, network.params)
-            sharpness[index] = top_eigenvalues(network, x, t, k=1, tol=tol, rng=rng)[0][0]
-            bar.update(index + 1, f"point {index + 1} of {len(points)}: {sharpness[index]:.4g}")
+    sharpness = np.array(map_points(_sharpness_at, network, x, t, points, tol, rng, executor, bar), dtype=float)
     bar.finish()
     return sharpness
 
 
 __all__ = [
     "curvature_map", "density_on", "eigenvalue_density", "full_hessian", "hessian_trace", "hessian_vector_product",
-    "hessian_vector_product_exact", "hutchinson_trace", "lanczos", "lanczos_extremes", "lanczos_top",
+    "hessian_vector_product_exact", "hutchinson_trace", "lanczos", "lanczos_extremes", "lanczos_top", "map_points",
     "power_iteration", "sharpness_along", "spectral_density", "top_eigenvalues",
 ]

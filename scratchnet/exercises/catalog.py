@@ -13,14 +13,21 @@ from dataclasses import dataclass
 class Exercise:
     name: str  # the file's name and the command's argument
     symbol: str  # what the file must define
-    kind: str  # function, numerical, graph, layer, loss_layer, optimizer, capstone
-    section: str  # where the book explains it
+    kind: str  # function, numerical, graph, layer, loss_layer, optimizer, capstone, curvature
+    section: str  # where the book explains it ("3.2.4"), or "curvature": the landscapes guide, past the book
     reference: str  # "module:object" in the library
     hints: tuple  # (what matters, the formula)
 
     @property
     def chapter(self):
-        return int(self.section.split(".")[0])
+        """The book's chapter, or ``None`` for an exercise past the book (the landscapes guide's)."""
+        head = self.section.split(".")[0]
+        return int(head) if head.isdigit() else None
+
+    @property
+    def where(self):
+        """Where it is explained: "section 3.2.4", or "the landscapes guide: curvature"."""
+        return f"section {self.section}" if self.chapter else f"the landscapes guide: {self.section}"
 
 
 EXERCISES = [
@@ -129,6 +136,25 @@ EXERCISES = [
         "One window per row (im2col with pad_value=-np.inf, reshaped to (-1, pool_h * pool_w)); keep where each "
         "row's maximum was.",
         "backward: a zero row per window with dout at its argmax, then col2im adds overlapping windows back.")),
+    # past the book: the curvature of the loss (the landscapes guide, "Curvature")
+    Exercise("hessian_vector_product", "hessian_vector_product", "curvature", "curvature",
+             "scratchnet.curvature:hessian_vector_product", (
+                 "H v is how the gradient changes along v: take the gradient a small step eps forward along v and "
+                 "a step back, with network.gradient (your backprop), and compare. Flatten with params_to_vector, "
+                 "write a vector into the network's own arrays with vector_to_params, and put the parameters "
+                 "back exactly as they were (theta + eps v - eps v is not theta in floating point: keep a copy).",
+                 "theta = params_to_vector(network.params).copy(); vector_to_params(theta + eps * v, "
+                 "network.params); up = params_to_vector(network.gradient(x, t)).copy(); the same at theta - eps "
+                 "* v for down; vector_to_params(theta, network.params); return (up - down) / (2 * eps). Both "
+                 "sides, not one: a one-sided difference is off by eps times the third derivative.")),
+    Exercise("power_iteration", "power_iteration", "curvature", "curvature", "scratchnet.curvature:power_iteration", (
+        "Multiply a unit vector by the matrix again and again, normalizing each time: the direction of the "
+        "eigenvalue of largest magnitude wins. Its estimate is the Rayleigh quotient v . (H v), which keeps the "
+        "sign (the norm of H v does not). Stop when the estimate changes by less than tol (relative).",
+        "vector = np.random.default_rng(rng).standard_normal(dim); vector /= norm; value = 0.0; for products in "
+        "1..iterations: image = matvec(vector); new = vector @ image; vector = image / norm(image); if |new - "
+        "value| <= tol * |new|: return new, vector, products; value = new. After the loop: return value, "
+        "vector, iterations.")),
 ]
 
 BY_NAME = {exercise.name: exercise for exercise in EXERCISES}

@@ -63,7 +63,9 @@ def readme():
              "hanging or lying; they are not a sandbox: your files run with your rights, as any script does.", "",
              "| # | file | book section | what |", "| --- | --- | --- | --- |"]
     for number, exercise in enumerate(EXERCISES, 1):
-        lines.append(f"| {number} | `{exercise.name}.py` | {exercise.section} | `{exercise.symbol}` |")
+        where = exercise.section if exercise.chapter else "past the book: the landscapes guide"
+        lines.append(f"| {number} | `{exercise.name}.py` | {where} | "
+                     f"`{exercise.symbol}` |")
     return "\n".join(lines) + "\n"
 
 
@@ -191,7 +193,7 @@ def _main(args, out):
     exercise = _exercise(args.name)
     if args.action == "hint":
         first, formula = exercise.hints
-        out(f"{exercise.name} (section {exercise.section}): {formula if args.more else first}")
+        out(f"{exercise.name} ({exercise.where}): {formula if args.more else first}")
         if not args.more:
             out(f"(the formula: `scratchnet exercises hint {exercise.name} --more`)")
         return 0

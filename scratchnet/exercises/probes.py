@@ -165,5 +165,67 @@ def _train(network_class, settings, seen):
             break  # the checker measures again from the parameters; this only saves time
 
 
+# ---- curvature: a Hessian-vector product, power iteration -----------------------------------------
+class CubicModel:
+    r"""A "network" whose loss is a cubic, :math:`f(\theta) = \sum_i \theta_i^3 / 6 + (a \cdot \theta)^2 / 2`.
+
+    Its gradient :math:`\theta^2 / 2 + a (a \cdot \theta)` is quadratic, so the central difference
+    of two gradients is its Hessian :math:`\mathrm{diag}(\theta) + a a^\top` times ``v`` exactly for
+    any step, while a one-sided difference is off by :math:`\varepsilon\, v^2 / 2`.
+    """
+
+    def __init__(self, W, b, a):
+        self.params, self.a = {"W": W, "b": b}, a
+        self.gradient_calls = 0
+
+    def gradient(self, x, t):
+        self.gradient_calls += 1
+        theta = np.concatenate([self.params["W"].ravel(), self.params["b"]])
+        flat = theta**2 / 2 + self.a * (self.a @ theta)
+        return {"W": flat[:self.params["W"].size].reshape(self.params["W"].shape), "b": flat[self.params["W"].size:]}
+
+
+def small_network(inputs):
+    """A 4-5-3 tanh network with non-zero biases (no kinks: the central difference is accurate everywhere)."""
+    from scratchnet.networks import MultiLayerNet
+
+    network = MultiLayerNet(4, [5], 3, activation="tanh", weight_init_std=0.8, seed=inputs["seed"])
+    for key, value in inputs["biases"].items():
+        network.params[key][...] = value
+    return network
+
+
+def _product_case(function, model, inputs, v, seen, **options):
+    before = {key: np.copy(value) for key, value in model.params.items()}
+    arrays = dict(model.params)
+    given = np.copy(v)
+    seen["out"] = function(model, inputs["x"], inputs["t"], given, **options)
+    seen["v_changed"] = not np.array_equal(given, v)
+    seen["params_changed"] = [key for key in before if not np.array_equal(np.asarray(model.params[key]), before[key])]
+    seen["replaced"] = [key for key in arrays if model.params[key] is not arrays[key]]
+
+
+def probe_curvature(function, inputs, seen):
+    if inputs["name"] == "hessian_vector_product":
+        cubic = CubicModel(*(np.copy(inputs["cubic"][key]) for key in ("W", "b", "a")))
+        seen["cubic"] = {}
+        _product_case(function, cubic, inputs, inputs["cubic"]["v"], seen["cubic"], eps=inputs["cubic"]["eps"])
+        seen["cubic"]["gradient_calls"] = cubic.gradient_calls
+        seen["network"] = {}
+        _product_case(function, small_network(inputs), inputs, inputs["v"], seen["network"])
+        return
+    for number, case in enumerate(inputs["cases"]):
+        matrix, calls = case["matrix"], []
+
+        def matvec(vector, matrix=matrix, calls=calls):
+            calls.append(1)
+            return matrix @ vector
+
+        returned = function(matvec, len(matrix), iterations=case["iterations"], tol=case["tol"], rng=case["rng"])
+        seen[f"case{number}"] = {"returned": list(returned) if isinstance(returned, tuple) else returned,
+                                 "calls": len(calls)}
+
+
 PROBES = {"function": probe_function, "numerical": probe_numerical, "graph": probe_graph, "layer": probe_layer,
-          "loss_layer": probe_layer, "optimizer": probe_optimizer, "capstone": probe_capstone}
+          "loss_layer": probe_layer, "optimizer": probe_optimizer, "capstone": probe_capstone,
+          "curvature": probe_curvature}

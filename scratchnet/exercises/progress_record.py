@@ -78,7 +78,7 @@ def summary(record, folder, modules_of):
     if done == len(EXERCISES):
         return f"{done} of {len(EXERCISES)} done: every exercise passes."
     following = next(exercise for exercise, found in zip(EXERCISES, states, strict=True) if found != "done")
-    return (f"{done} of {len(EXERCISES)} done. Next: {following.name} (section {following.section}): edit "
+    return (f"{done} of {len(EXERCISES)} done. Next: {following.name} ({following.where}): edit "
             f"{Path(folder) / (following.name + '.py')}, then `scratchnet exercises check {folder} {following.name}` "
             f"(`scratchnet exercises hint {following.name}` when stuck)")
 
@@ -94,7 +94,8 @@ def status_text(record, folder, modules_of):
     for exercise in EXERCISES:
         if exercise.chapter != chapter:
             chapter = exercise.chapter
-            lines.append(f"Chapter {chapter}")
+            lines.append(f"Chapter {chapter}" if chapter else "Past the book: the landscapes guide")
         found = state(record, folder, exercise, modules_of(exercise))
-        lines.append(f"  {MARKS[found]} {exercise.name:<22} {exercise.section:<6} {WORDS[found]}".rstrip())
+        section = exercise.section if exercise.chapter else ""
+        lines.append(f"  {MARKS[found]} {exercise.name:<22} {section:<6} {WORDS[found]}".rstrip())
     return "\n".join([*lines, summary(record, folder, modules_of)])

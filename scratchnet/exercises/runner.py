@@ -24,6 +24,7 @@ from scratchnet.exercises.checks import (
     judge_numerical,
     reference_record,
 )
+from scratchnet.exercises.curvature_checks import inputs_curvature, judge_curvature
 from scratchnet.exercises.layer_checks import inputs_layer, judge_layer
 from scratchnet.exercises.optimizer_checks import inputs_optimizer, judge_optimizer
 from scratchnet.exercises.sandbox import GIGABYTE, Limits, run_isolated
@@ -36,7 +37,7 @@ CAPSTONE_FILES = ("affine", "relu_layer", "softmax_with_loss")  # the learner's 
 KINDS = {"function": (inputs_function, judge_function), "numerical": (inputs_numerical, judge_numerical),
          "graph": (inputs_graph, judge_graph), "layer": (inputs_layer, judge_layer),
          "loss_layer": (inputs_layer, judge_layer), "optimizer": (inputs_optimizer, judge_optimizer),
-         "capstone": (inputs_capstone, judge_capstone)}
+         "capstone": (inputs_capstone, judge_capstone), "curvature": (inputs_curvature, judge_curvature)}
 
 
 def limits_for(exercise, time_limit=TIME_LIMIT):
@@ -165,7 +166,7 @@ def check_in_order(folder, name=None, out=print, plot=False, time_limit=TIME_LIM
     for exercise in chosen:
         unchanged = not name and progress_record.passed(record, folder, exercise, modules_of(exercise))
         result = Result(True, ["unchanged since it passed"]) if unchanged else check(folder, exercise.name, time_limit)
-        out(f"{exercise.name} (section {exercise.section}): {result.status}")
+        out(f"{exercise.name} ({exercise.where}): {result.status}")
         for line in result.lines if result.status != "not done yet" else []:
             out("  " + line.replace("\n", "\n  "))
         if not unchanged:

@@ -349,4 +349,29 @@ class TwoLayerNet:
         dcol = dwindows.reshape(-1, self.x_shape[1] * self.pool_h * self.pool_w)
         return col2im(dcol, self.x_shape, self.pool_h, self.pool_w, self.stride, self.pad)
 ''',
+    "hessian_vector_product": _FUNCTIONS.rstrip("\n") + "\nfrom scratchnet.landscape import params_to_vector, "
+    "vector_to_params\n\n\n" + '''def hessian_vector_product(network, x, t, v, eps=None):
+    theta = params_to_vector(network.params).copy()  # a copy: the way back, exactly
+    if eps is None:
+        eps = 1e-4 / max(np.linalg.norm(v), 1e-12)
+    vector_to_params(theta + eps * v, network.params)  # into the network's own arrays
+    up = params_to_vector(network.gradient(x, t)).copy()
+    vector_to_params(theta - eps * v, network.params)
+    down = params_to_vector(network.gradient(x, t)).copy()
+    vector_to_params(theta, network.params)
+    return (up - down) / (2 * eps)
+''',
+    "power_iteration": _FUNCTIONS + '''def power_iteration(matvec, dim, iterations=200, tol=1e-8, rng=0):
+    vector = np.random.default_rng(rng).standard_normal(dim)
+    vector /= np.linalg.norm(vector)
+    value = 0.0
+    for products in range(1, iterations + 1):
+        image = matvec(vector)
+        new_value = vector @ image  # the Rayleigh quotient keeps the sign
+        vector = image / np.linalg.norm(image)
+        if abs(new_value - value) <= tol * abs(new_value):
+            return new_value, vector, products
+        value = new_value
+    return value, vector, iterations
+''',
 }

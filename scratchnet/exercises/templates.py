@@ -382,3 +382,40 @@ class Pooling:
     def backward(self, dout):
         raise NotImplementedError  # TODO
 '''
+
+SKELETONS["hessian_vector_product"] = FUNCTION_HEADER + '''
+# A network's parameters as one vector (in params' order), and a vector written back into its arrays:
+from scratchnet.landscape import params_to_vector, vector_to_params  # noqa: F401 - to use
+
+
+def hessian_vector_product(network, x, t, v, eps=None):
+    """H v, the Hessian of the network's loss on (x, t) times the vector v, without forming H.
+
+    The landscapes guide, "Curvature": H v is how the gradient changes along v. With your own
+    backprop, network.gradient(x, t) (a dict like network.params), take it at theta + eps v and
+    at theta - eps v, where theta is the parameters as one vector:
+
+        H v ~ (g(theta + eps v) - g(theta - eps v)) / (2 eps)
+
+    v: (P,), P the number of parameters. eps: the step (None: choose one, e.g. 1e-4 / |v|).
+    Returns (P,). The network is left exactly as it was.
+    """
+    raise NotImplementedError  # TODO
+'''
+
+SKELETONS["power_iteration"] = FUNCTION_HEADER + '''
+
+def power_iteration(matvec, dim, iterations=200, tol=1e-8, rng=0):
+    """The eigenvalue of largest magnitude of a symmetric matrix known only by its products.
+
+    The landscapes guide, "Curvature": matvec(v) returns H v for a vector v of length dim (a
+    network's Hessian-vector product, or matrix @ v). Start from a random unit vector,
+    np.random.default_rng(rng).standard_normal(dim) normalized; multiply and normalize again and
+    again. The estimate after each product is v . (H v) with v the unit vector multiplied.
+    Stop when it changes by less than tol (relative), or after `iterations` products.
+
+    Returns (eigenvalue, vector, products): the estimate, the last unit vector, and how many
+    times matvec was called.
+    """
+    raise NotImplementedError  # TODO
+'''
