@@ -63,12 +63,37 @@ NETWORKS = {
     "weight decay": lambda: MultiLayerNet(4, [5], 3, activation="tanh", weight_decay_lambda=0.05, seed=4),
     "convolution": lambda: SimpleConvNet((1, 5, 5), {"filter_num": 2, "filter_size": 3}, hidden_size=4,
                                          output_size=3, weight_init_std=0.5, seed=5),
+    "two convolutions, overlapping pools, batch norm on images": lambda: _padded_convnet(6),
 }
+
+
+def _padded_convnet(seed):
+    """Conv (pad 1) - Tanh - Conv (stride 2) - Tanh - max pool 3 x 3, stride 2, pad 1 (windows overlap) - BatchNorm
+    of 8 image features - Affine - Sigmoid - Affine, weight decay 0.05, every bias and beta non-zero: each rule of the
+    R-operator at once, the second convolution's towards its input too."""
+    from scratchnet.conv import Convolution, Pooling
+    from scratchnet.layers import Affine, BatchNormalization, Sigmoid, SoftmaxWithLoss, Tanh
+    from scratchnet.networks.base import LayerNet
+
+    rng = np.random.default_rng(seed)
+    layers = [("Conv1", Convolution(rng.normal(size=(3, 2, 3, 3)) * 0.5, rng.normal(size=3) * 0.3, stride=1, pad=1)),
+              ("Tanh1", Tanh()),
+              ("Conv2", Convolution(rng.normal(size=(2, 3, 2, 2)) * 0.5, rng.normal(size=2) * 0.3, stride=2)),
+              ("Tanh2", Tanh()), ("Pool1", Pooling(3, 3, stride=2, pad=1)),
+              ("BatchNorm1", BatchNormalization(1 + 0.2 * rng.normal(size=8), 0.3 * rng.normal(size=8))),
+              ("Affine1", Affine(rng.normal(size=(8, 4)) * 0.4, rng.normal(size=4) * 0.3)), ("Sigmoid1", Sigmoid()),
+              ("Affine2", Affine(rng.normal(size=(4, 3)), rng.normal(size=3) * 0.3))]
+    keys = {"W1": ("Conv1", "W"), "b1": ("Conv1", "b"), "W2": ("Conv2", "W"), "b2": ("Conv2", "b"),
+            "gamma1": ("BatchNorm1", "gamma"), "beta1": ("BatchNorm1", "beta"), "W3": ("Affine1", "W"),
+            "b3": ("Affine1", "b"), "W4": ("Affine2", "W"), "b4": ("Affine2", "b")}
+    return LayerNet(layers, SoftmaxWithLoss(), keys, weight_decay_lambda=0.05)
 
 
 def _data(name):
     if name == "convolution":
         return RNG.normal(size=(6, 1, 5, 5)), LABELS[:6]
+    if name.startswith("two convolutions"):
+        return np.random.default_rng(9).normal(size=(7, 2, 6, 6)), LABELS[:7]
     return X, LABELS
 
 
@@ -85,7 +110,7 @@ def test_every_layer_gives_a_product_that_agrees_with_the_losss_second_differenc
         vector_to_params(point, network.params)
         return network.loss(x, t, train=True)
 
-    step = 1e-3
+    step = 3e-4  # truncation ~ step^2 (the padded convnet's v is long: 1e-3 was not enough), rounding ~ 1e-16 / step^2
     second = (loss_at(theta + step * v) - 2 * loss_at(theta) + loss_at(theta - step * v)) / step**2
     vector_to_params(theta, network.params)
     assert v @ hv == pytest.approx(second, rel=2e-4, abs=1e-6)
@@ -359,21 +384,29 @@ def test_a_hand_written_networks_product_equals_the_same_scratchnet_networks():
                                top_eigenvalues(same, X, LABELS, k=2, tol=1e-10)[0], rtol=1e-8)
 
 
-@pytest.mark.parametrize("name", ["tanh", "sigmoid", "relu", "weight decay"])
+@pytest.mark.parametrize("name", NETWORKS)
 def test_the_exact_product_equals_the_central_difference_for_every_covered_layer(name):
     from scratchnet.curvature.exact import hessian_vector_product_exact
 
     network = NETWORKS[name]()
-    network.params["b1"][...] = np.linspace(-0.3, 0.4, network.params["b1"].size)  # non-zero biases
+    x, t = _data(name)
+    for key in network.params:  # non-zero biases and betas, gammas away from 1
+        if key[0] in "bg":
+            network.params[key][...] += np.linspace(-0.3, 0.4, network.params[key].size).reshape(
+                network.params[key].shape)
     before = params_to_vector(network.params).copy()
+    statistics = [layer.running_mean.copy() for layer in network.layers.values() if hasattr(layer, "running_mean")]
     v = np.random.default_rng(3).normal(size=before.size)
-    exact = hessian_vector_product_exact(network, X, LABELS, v)
-    central = hessian_vector_product(network, X, LABELS, v, method="central")
-    np.testing.assert_allclose(exact, central, rtol=2e-5, atol=1e-6)
-    np.testing.assert_array_equal(hessian_vector_product(network, X, LABELS, v), exact)  # "auto": the exact one here
-    np.testing.assert_array_equal(hessian_vector_product(network, X, LABELS, v, eps=1e-5),  # a step: the difference
-                                  hessian_vector_product(network, X, LABELS, v, eps=1e-5, method="central"))
+    exact = hessian_vector_product_exact(network, x, t, v)
+    central = hessian_vector_product(network, x, t, v, method="central")
+    np.testing.assert_allclose(exact, central, rtol=2e-5, atol=1e-6 * np.max(np.abs(exact)))
+    np.testing.assert_array_equal(hessian_vector_product(network, x, t, v), exact)  # "auto": the exact one here
+    np.testing.assert_array_equal(hessian_vector_product(network, x, t, v, eps=1e-5),  # a step: the difference
+                                  hessian_vector_product(network, x, t, v, eps=1e-5, method="central"))
     np.testing.assert_array_equal(params_to_vector(network.params), before)  # nothing moved
+    for layer, mean in zip([la for la in network.layers.values() if hasattr(la, "running_mean")], statistics,
+                           strict=True):
+        np.testing.assert_array_equal(layer.running_mean, mean)  # nor the running statistics
 
 
 def test_the_exact_product_meets_the_closed_forms_to_rounding_and_refuses_what_it_does_not_cover():
@@ -394,14 +427,13 @@ def test_the_exact_product_meets_the_closed_forms_to_rounding_and_refuses_what_i
     one_hot = np.eye(3)[LABELS]  # one-hot labels give the same product as integer ones
     np.testing.assert_allclose(hessian_vector_product_exact(network, X, one_hot, v),
                                hessian_vector_product_exact(network, X, LABELS, v), rtol=1e-14)
-    for name in ("batch norm", "convolution"):
-        with pytest.raises(ValueError, match="the exact product covers Affine"):
-            hessian_vector_product_exact(NETWORKS[name](), *_data(name), np.ones(3))
-        other = NETWORKS[name]()  # "auto" takes the central difference where the exact product does not reach
-        x, t = _data(name)
-        u = np.random.default_rng(4).normal(size=params_to_vector(other.params).size)
-        np.testing.assert_array_equal(hessian_vector_product(other, x, t, u),
-                                      hessian_vector_product(other, x, t, u, method="central"))
+    other = MultiLayerNet(4, [5], 3, activation="tanh", use_dropout=True, dropout_ratio=0.0, seed=3)
+    u = np.random.default_rng(4).normal(size=params_to_vector(other.params).size)
+    with pytest.raises(ValueError, match="the exact product covers Affine"):  # a layer it has no rule for
+        hessian_vector_product_exact(other, X, LABELS, u)
+    # "auto" takes the central difference where the exact product does not reach
+    np.testing.assert_array_equal(hessian_vector_product(other, X, LABELS, u),
+                                  hessian_vector_product(other, X, LABELS, u, method="central"))
     with pytest.raises(ValueError, match="method: expected 'auto', 'central' or 'exact'"):
         hessian_vector_product(network, X, LABELS, v, method="pearlmutter")
 

@@ -3,7 +3,8 @@ r"""Curvature of a network's loss: Hessian-vector products, the top eigenvalues,
 - :mod:`~scratchnet.curvature.hvp`: :func:`hessian_vector_product` (the central
   difference of two backprop gradients, the reference), :func:`full_hessian` for small
   networks; :mod:`~scratchnet.curvature.exact`: :func:`hessian_vector_product_exact`, the
-  R-operator, exact, for fully connected networks.
+  R-operator, exact, for networks of Affine, Convolution, Pooling, BatchNormalization and
+  activation layers.
 - :mod:`~scratchnet.curvature.spectrum`: power iteration (the reference), Lanczos with
   full reorthogonalization, Hutchinson's trace, the eigenvalue density by stochastic
   Lanczos quadrature, on any symmetric ``matvec``.

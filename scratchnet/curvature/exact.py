@@ -1,31 +1,42 @@
-r"""The exact :math:`H v` of a fully connected network: Pearlmutter's R-operator, one more pass each way.
+r"""The exact :math:`H v` of a layered network: Pearlmutter's R-operator, one more pass each way.
 
 :math:`\mathcal{R}\{f\} = \frac{d}{dr} f(\theta + r v)\big|_{r=0}` is the change of any
 quantity of the forward or backward pass along :math:`v`; that of the gradient is
-:math:`H v`. It follows the passes layer by layer, by the product rule:
+:math:`H v`. It follows the passes layer by layer, by the product rule; each layer type has
+one rule forward (its output and the output's R) and one backward (the gradient to its
+input and that gradient's R, and the R of its parameters' gradients):
 
-- forward, an ``Affine`` ``z = a W + b``: :math:`\mathcal{R}\{z\} = \mathcal{R}\{a\} W + a V_W + V_b`;
-  an activation ``a = f(z)``: :math:`\mathcal{R}\{a\} = f'(z) \odot \mathcal{R}\{z\}`;
+- ``Affine`` ``z = a W + b``: :math:`\mathcal{R}\{z\} = \mathcal{R}\{a\} W + a V_W + V_b`;
+  backward :math:`\mathcal{R}\{\nabla_W\} = \mathcal{R}\{a\}^\top \delta + a^\top \mathcal{R}\{\delta\}`,
+  :math:`\mathcal{R}\{\nabla_b\} = \sum_n \mathcal{R}\{\delta\}`, and to its input
+  :math:`\mathcal{R}\{\delta\} W^\top + \delta V_W^\top`. ``Convolution`` is the same on
+  ``im2col``'s rows (``col2im`` back to images).
+- an activation ``a = f(z)``: :math:`\mathcal{R}\{a\} = f'(z) \odot \mathcal{R}\{z\}`;
+  backward :math:`\mathcal{R}\{\delta_a \odot f'(z)\} = \mathcal{R}\{\delta_a\} \odot f'(z) +
+  \delta_a \odot f''(z) \odot \mathcal{R}\{z\}`. Max pooling passes R through each window's
+  maximum, as it passes the gradient (its second derivative is zero, as ReLU's).
+- batch normalization in training, :math:`\hat x = (x - \mu)/\sigma`, :math:`y = \gamma\hat x + \beta`:
+  :math:`\mathcal{R}\{\hat x\} = (\mathcal{R}\{c\} - \hat x\,\overline{\hat x \mathcal{R}\{c\}})/\sigma`
+  with :math:`\mathcal{R}\{c\} = \mathcal{R}\{x\} - \overline{\mathcal{R}\{x\}}` (bars: batch means),
+  and the R of its backward formula term by term.
 - the loss's gradient :math:`\delta = \partial L / \partial z`: softmax cross-entropy
   :math:`\delta = (p - y)/N`, so :math:`\mathcal{R}\{\delta\} = p \odot (\mathcal{R}\{z\} -
   \langle p, \mathcal{R}\{z\}\rangle)/N`; the squared error :math:`\frac{c}{N}\lVert z - t\rVert^2`:
-  :math:`\mathcal{R}\{\delta\} = \frac{2c}{N}\mathcal{R}\{z\}`;
-- backward through an ``Affine``: :math:`\mathcal{R}\{\nabla_W\} = \mathcal{R}\{a\}^\top \delta +
-  a^\top \mathcal{R}\{\delta\}`, :math:`\mathcal{R}\{\nabla_b\} = \sum_n \mathcal{R}\{\delta\}`, and to its
-  input :math:`\mathcal{R}\{\delta\} W^\top + \delta V_W^\top`; through an activation
-  :math:`\mathcal{R}\{\delta_a \odot f'(z)\} = \mathcal{R}\{\delta_a\} \odot f'(z) + \delta_a \odot f''(z)
-  \odot \mathcal{R}\{z\}`;
-- weight decay :math:`\frac{\lambda}{2}\lVert W\rVert^2` adds :math:`\lambda V_W`.
+  :math:`\mathcal{R}\{\delta\} = \frac{2c}{N}\mathcal{R}\{z\}`; weight decay
+  :math:`\frac{\lambda}{2}\lVert W\rVert^2` adds :math:`\lambda V_W`.
 
 About as costly as two gradients, and exact (no step, no rounding against a difference).
-Networks with other layers (batch norm, convolution, dropout) are not covered: there
+The data does not move with the parameters: its R is zero, so the products that would
+multiply it (the largest ones, on the first layer's wide input) are skipped, as is the
+gradient to the data. Other layers (dropout) are not covered: there
 :func:`hessian_vector_product_exact` refuses, and the central difference serves.
 """
 
 import numpy as np
 
+from scratchnet.conv import Convolution, Pooling, col2im, im2col
 from scratchnet.landscape.directions import split_vector
-from scratchnet.layers import Affine, IdentityWithLoss, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from scratchnet.layers import Affine, BatchNormalization, IdentityWithLoss, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 
 DERIVATIVES = {  # f'(z) and f''(z) of each activation, from its output a = f(z) and input z
     Relu: (lambda z, a: (z > 0).astype(float), lambda z, a: np.zeros_like(z)),
@@ -34,11 +45,127 @@ DERIVATIVES = {  # f'(z) and f''(z) of each activation, from its output a = f(z)
 }
 
 
+def _plus(first, second):
+    """``first + second`` where ``None`` stands for zero (the data's R, and what grows from it)."""
+    return second if first is None else first if second is None else first + second
+
+
+# ---- forward: (output, its R, what backward needs), given the input and its R (None: zero) -----------
+def _affine_forward(layer, a, r_a, v):
+    flat, r_flat = a.reshape(len(a), -1), None if r_a is None else r_a.reshape(len(a), -1)
+    r_out = flat @ v["W"] + v.get("b", 0.0)
+    return layer.apply(flat), _plus(r_out, None if r_flat is None else r_flat @ layer.W), (flat, r_flat, a.shape)
+
+
+def _convolution_forward(layer, a, r_a, v):
+    FN = layer.W.shape[0]
+    col, r_col = layer._columns(a), None if r_a is None else layer._columns(r_a)
+    out = col @ layer.W.reshape(FN, -1).T + (0.0 if layer.b is None else layer.b)
+    r_out = _plus(col @ v["W"].reshape(FN, -1).T + v.get("b", 0.0),
+                  None if r_col is None else r_col @ layer.W.reshape(FN, -1).T)
+    return layer._shape_out(out, a), layer._shape_out(r_out, a), (col, r_col, a.shape)
+
+
+def _activation_forward(layer, z, r_z, v):
+    a = layer.apply(z)
+    return a, None if r_z is None else DERIVATIVES[type(layer)][0](z, a) * r_z, (z, r_z, a)
+
+
+def _windows(layer, x, pad_value):
+    return im2col(x, layer.pool_h, layer.pool_w, layer.stride, layer.pad, pad_value).reshape(
+        -1, layer.pool_h * layer.pool_w)
+
+
+def _pooling_forward(layer, a, r_a, v):
+    windows = _windows(layer, a, -np.inf)
+    rows = np.arange(len(windows))
+    winners = windows.argmax(axis=1)  # the first maximum, as Pooling's backward takes
+    out = layer._shape_out(windows[rows, winners], a)
+    r_out = None if r_a is None else layer._shape_out(_windows(layer, r_a, 0.0)[rows, winners], a)
+    return out, r_out, (winners, a.shape)
+
+
+def _batch_norm_forward(layer, a, r_a, v):
+    rows = layer._rows(a).reshape(len(a), -1)
+    centered = rows - rows.mean(axis=0)
+    std = np.sqrt(np.mean(centered**2, axis=0) + layer.eps)
+    normalized = centered / std
+    r_normalized, r_std = np.zeros_like(normalized), 0.0  # the data's R is zero
+    if r_a is not None:
+        r_centered = r_a.reshape(rows.shape) - r_a.reshape(rows.shape).mean(axis=0)
+        r_std = np.mean(normalized * r_centered, axis=0)  # R{sigma} = mean(c R{c}) / sigma
+        r_normalized = (r_centered - normalized * r_std) / std
+    out = layer.gamma * normalized + layer.beta
+    r_out = v["gamma"] * normalized + v["beta"] + layer.gamma * r_normalized
+    return out.reshape(a.shape), r_out.reshape(a.shape), (normalized, r_normalized, std, r_std, a.shape)
+
+
+# ---- backward: (delta to the input, its R, {attr: R of the attr's gradient}) ------------------------
+def _affine_backward(layer, saved, delta, r_delta, v):
+    flat, r_flat, shape = saved
+    grads = {"W": _plus(flat.T @ r_delta, None if r_flat is None else r_flat.T @ delta), "b": r_delta.sum(axis=0)}
+    if r_flat is None:  # no parameters before this layer: no gradient to its input is needed
+        return None, None, grads
+    return (delta @ layer.W.T).reshape(shape), (r_delta @ layer.W.T + delta @ v["W"].T).reshape(shape), grads
+
+
+def _convolution_backward(layer, saved, delta, r_delta, v):
+    col, r_col, shape = saved
+    FN, _, FH, FW = layer.W.shape
+    rows, r_rows = (np.asarray(d).transpose(0, 2, 3, 1).reshape(-1, FN) for d in (delta, r_delta))
+    grads = {"W": _plus(r_rows.T @ col, None if r_col is None else rows.T @ r_col).reshape(layer.W.shape),
+             "b": r_rows.sum(axis=0)}
+    if r_col is None:
+        return None, None, grads
+    weights, r_weights = layer.W.reshape(FN, -1), v["W"].reshape(FN, -1)
+    return (col2im(rows @ weights, shape, FH, FW, layer.stride, layer.pad),
+            col2im(r_rows @ weights + rows @ r_weights, shape, FH, FW, layer.stride, layer.pad), grads)
+
+
+def _activation_backward(layer, saved, delta, r_delta, v):
+    z, r_z, a = saved
+    first, second = DERIVATIVES[type(layer)]
+    return delta * first(z, a), r_delta * first(z, a) + delta * second(z, a) * r_z, {}
+
+
+def _pooling_backward(layer, saved, delta, r_delta, v):
+    winners, shape = saved
+    size, channels = layer.pool_h * layer.pool_w, shape[1]
+
+    def route(d):  # each window's value to its maximum, as Pooling.backward routes the gradient
+        flat = np.asarray(d).transpose(0, 2, 3, 1).ravel()
+        windows = np.zeros((flat.size, size))
+        windows[np.arange(flat.size), winners] = flat
+        return col2im(windows.reshape(-1, channels * size), shape, layer.pool_h, layer.pool_w, layer.stride,
+                      layer.pad)
+
+    return route(delta), route(r_delta), {}
+
+
+def _batch_norm_backward(layer, saved, delta, r_delta, v):
+    normalized, r_normalized, std, r_std, shape = saved
+    delta, r_delta = delta.reshape(normalized.shape), r_delta.reshape(normalized.shape)
+    grads = {"gamma": np.sum(r_delta * normalized + delta * r_normalized, axis=0), "beta": r_delta.sum(axis=0)}
+    d_norm, r_d_norm = layer.gamma * delta, v["gamma"] * delta + layer.gamma * r_delta
+    spread = np.mean(d_norm * normalized, axis=0)
+    dx = (d_norm - d_norm.mean(axis=0) - normalized * spread) / std
+    r_dx = (r_d_norm - r_d_norm.mean(axis=0) - r_normalized * spread
+            - normalized * np.mean(r_d_norm * normalized + d_norm * r_normalized, axis=0)) / std - dx * r_std / std
+    return dx.reshape(shape), r_dx.reshape(shape), grads
+
+
+RULES = {Affine: (_affine_forward, _affine_backward), Convolution: (_convolution_forward, _convolution_backward),
+         Pooling: (_pooling_forward, _pooling_backward),
+         BatchNormalization: (_batch_norm_forward, _batch_norm_backward),
+         **{kind: (_activation_forward, _activation_backward) for kind in DERIVATIVES}}
+
+
 def covered(network):
-    """Whether every layer is an ``Affine`` or a covered activation, into softmax or squared-error loss."""
+    """Whether every layer has its rules here (``RULES``) and the loss is softmax or squared error."""
     layers = getattr(network, "layers", None)
-    return (layers is not None and isinstance(network.last_layer, (SoftmaxWithLoss, IdentityWithLoss))
-            and all(isinstance(layer, (Affine, *DERIVATIVES)) for layer in layers.values()))
+    return (layers is not None and hasattr(network, "_slots")
+            and isinstance(network.last_layer, (SoftmaxWithLoss, IdentityWithLoss))
+            and all(type(layer) in RULES for layer in layers.values()))
 
 
 def _labels(t, classes):
@@ -46,61 +173,47 @@ def _labels(t, classes):
     return np.eye(classes)[t] if t.ndim == 1 else t.astype(float)
 
 
-def hessian_vector_product_exact(network, x, t, v):
-    """:math:`H v` by the R-operator (see the module): exact, for ``Affine`` and activation layers only.
-
-    ``v`` has the length of the network's parameters, in ``params`` order; returns a vector
-    of that length. The network is not changed. Refuses a network with other layers.
-    """
-    if not covered(network):
-        raise ValueError("network: the exact product covers Affine, Relu, Sigmoid and Tanh layers into "
-                         "SoftmaxWithLoss or IdentityWithLoss; use hessian_vector_product (the central difference)")
-    directions = split_vector(v, network.params, "v")
-    where = {(name, attr): key for key, (name, attr) in network._slots.items()}
-    layers = list(network.layers.items())
-    # The data does not move with the parameters: its R is zero, and the products that would multiply it
-    # (the largest ones, on the first layer's wide input) are skipped, as is the gradient to the data.
-    a, r_a = np.asarray(x, dtype=float), None
-    tape = []  # what the backward pass needs of each layer: its input, the input's R, and (activations) z
-    for name, layer in layers:
-        if isinstance(layer, Affine):
-            flat = a.reshape(len(a), -1)
-            r_flat = None if r_a is None else r_a.reshape(len(a), -1)
-            v_w = directions[where[(name, "W")]]
-            v_b = directions[where[(name, "b")]].ravel() if (name, "b") in where else 0.0
-            tape.append((name, layer, flat, r_flat))
-            a, r_a = layer.apply(flat), flat @ v_w + v_b + (0.0 if r_flat is None else r_flat @ layer.W)
-        else:
-            z, r_z = a, r_a
-            a = layer.apply(z)
-            tape.append((name, layer, z, r_z, a))
-            r_a = None if r_z is None else DERIVATIVES[type(layer)][0](z, a) * r_z
+def _loss_delta(network, a, r_a, t):
+    """The loss's gradient to the last scores and its R."""
     n = len(a)
     if isinstance(network.last_layer, SoftmaxWithLoss):
         shifted = np.exp(a - a.max(axis=1, keepdims=True))
         p = shifted / shifted.sum(axis=1, keepdims=True)
-        delta = (p - _labels(t, a.shape[1])) / n
-        r_delta = p * (r_a - np.sum(p * r_a, axis=1, keepdims=True)) / n
-    else:
-        factor = 2 * network.last_layer.factor / n
-        delta, r_delta = factor * (a - np.asarray(t, dtype=float)), factor * r_a
+        return (p - _labels(t, a.shape[1])) / n, p * (r_a - np.sum(p * r_a, axis=1, keepdims=True)) / n
+    factor = 2 * network.last_layer.factor / n
+    return factor * (a - np.asarray(t, dtype=float)), factor * r_a
+
+
+def hessian_vector_product_exact(network, x, t, v):
+    """:math:`H v` by the R-operator (see the module): exact, for the layers of ``RULES``.
+
+    ``v`` has the length of the network's parameters, in ``params`` order; returns a vector
+    of that length. The loss is the one ``network.gradient`` takes (batch normalization on
+    the batch's statistics). The network is not changed. Refuses a network with other layers.
+    """
+    if not covered(network):
+        raise ValueError("network: the exact product covers Affine, Convolution, Pooling, BatchNormalization, Relu, "
+                         "Sigmoid and Tanh layers into SoftmaxWithLoss or IdentityWithLoss; use "
+                         "hessian_vector_product (the central difference)")
+    directions = split_vector(v, network.params, "v")
+    keys = {}  # layer name -> {attr: params key}
+    for key, (name, attr) in network._slots.items():
+        keys.setdefault(name, {})[attr] = key
+    a, r_a, tape = np.asarray(x, dtype=float), None, []
+    for name, layer in network.layers.items():
+        along = {attr: directions[key] for attr, key in keys.get(name, {}).items()}
+        if "b" in along:
+            along["b"] = along["b"].ravel()
+        a, r_a, saved = RULES[type(layer)][0](layer, a, r_a, along)
+        tape.append((name, layer, saved, along))
+    delta, r_delta = _loss_delta(network, a, r_a, t)
     products = {}
-    for entry in reversed(tape):
-        name, layer = entry[0], entry[1]
-        if isinstance(layer, Affine):
-            flat, r_flat = entry[2], entry[3]
-            w_key = where[(name, "W")]
-            products[w_key] = flat.T @ r_delta + (0.0 if r_flat is None else r_flat.T @ delta)
-            if w_key in network._decayed and network.weight_decay_lambda:
-                products[w_key] = products[w_key] + network.weight_decay_lambda * directions[w_key]
-            if (name, "b") in where:
-                b_key = where[(name, "b")]
-                products[b_key] = r_delta.sum(axis=0).reshape(np.shape(network.params[b_key]))
-            if r_flat is None:  # the first layer: no gradient is needed towards the data
-                break
-            delta, r_delta = delta @ layer.W.T, r_delta @ layer.W.T + delta @ directions[w_key].T
-        else:
-            z, r_z, out = entry[2], entry[3], entry[4]
-            first, second = DERIVATIVES[type(layer)]
-            delta, r_delta = delta * first(z, out), r_delta * first(z, out) + delta * second(z, out) * r_z
+    for name, layer, saved, along in reversed(tape):
+        delta, r_delta, grads = RULES[type(layer)][1](layer, saved, delta, r_delta, along)
+        for attr, key in keys.get(name, {}).items():
+            products[key] = np.reshape(grads[attr], np.shape(network.params[key]))
+            if key in network._decayed and network.weight_decay_lambda:
+                products[key] = products[key] + network.weight_decay_lambda * directions[key]
+        if delta is None:  # the first layer with parameters: nothing before it to reach
+            break
     return np.concatenate([np.ravel(products[key]) for key in network.params])

@@ -14,8 +14,12 @@ two gradients per product. Its error has two parts: truncation, :math:`O(\vareps
 One caution: the difference assumes the gradient is smooth between the two points. A ReLU
 is not: where a unit's input lies within the step of 0, the gradient jumps across the kink,
 and the difference reports curvature that is not there (on 784-128-10 over 4,000 images, a
-"top eigenvalue" of 14.4 with a mirror at -14.4, where the exact product finds 6.95). So
-:func:`hessian_vector_product` uses the exact R-operator wherever it covers the network.
+"top eigenvalue" of 14.4 with a mirror at -14.4, where the exact product finds 6.95). On a
+convolutional network it is worse: MNIST's blank borders put whole windows exactly on the
+kink (a zero input and a zero bias) and make pooling's maxima ties, and the difference is
+off by a factor of thousands. So :func:`hessian_vector_product` uses the exact R-operator
+wherever it covers the network; at a kink it gives the curvature of the side backprop takes
+(ReLU's ``z > 0``, pooling's first maximum), the one the gradient is consistent with.
 """
 
 import numpy as np
@@ -75,7 +79,7 @@ def hessian_vector_product(network, x, t, v, eps=None, method="auto"):
     the batch whose mean loss (plus weight decay) the Hessian is of. ``method``:
     ``"central"``, the central difference of two backprop gradients (the definition above;
     ``eps`` defaults to :func:`default_step`); ``"exact"``, the R-operator of
-    :mod:`~scratchnet.curvature.exact` (fully connected networks only, cheaper, and exact);
+    :mod:`~scratchnet.curvature.exact` (every layer but dropout; cheaper, and exact);
     ``"auto"`` (the default): exact where it covers the network and no ``eps`` is given,
     the central difference elsewhere. Returns a vector of length P. The network is left as
     it was: parameters and batch-norm running statistics restored. A zero ``v`` gives zeros.
