@@ -337,6 +337,40 @@ def test_an_executor_shares_the_points_out_and_gives_what_the_serial_loop_gives(
         sharpness_along(network, X, LABELS, path, executor=object())
 
 
+def test_float32_products_agree_with_float64_and_leave_the_network_in_float64():
+    from scratchnet.curvature import curvature_map, eigenvalue_density, hessian_trace, sharpness_along
+
+    network = MultiLayerNet(4, [6, 5], 3, activation="tanh", use_batchnorm=True, weight_decay_lambda=0.01, seed=12)
+    before = params_to_vector(network.params).copy()
+    wide = np.random.default_rng(2).normal(size=(40, 4))
+    labels = np.arange(40) % 3
+    values64, _ = top_eigenvalues(network, wide, labels, k=2, tol=1e-10)
+    values32, _ = top_eigenvalues(network, wide, labels, k=2, tol=1e-10, dtype=np.float32)
+    assert 0 < np.max(np.abs(values32 - values64) / np.abs(values64)) < 1e-5  # float32 for real, and close
+    trace64, trace32 = (hessian_trace(network, wide, labels, probes=5, dtype=dtype)[0] for dtype in
+                        (np.float64, np.float32))
+    assert trace32 == pytest.approx(trace64, rel=1e-5) and trace32 != trace64
+    nodes64, nodes32 = (eigenvalue_density(network, wide, labels, steps=8, probes=2, dtype=dtype)[0] for dtype in
+                        (np.float64, np.float32))
+    np.testing.assert_allclose(nodes32, nodes64, rtol=1e-4, atol=1e-5)
+    path = before + np.outer([0.0, 0.5, 1.0], np.random.default_rng(3).normal(size=before.size) * 0.2)
+    np.testing.assert_allclose(sharpness_along(network, wide, labels, path, tol=1e-10, dtype=np.float32),
+                               sharpness_along(network, wide, labels, path, tol=1e-10), rtol=1e-5)
+    d1, d2 = path[2] - before, np.random.default_rng(4).normal(size=before.size) * 0.2
+    for map32, map64 in zip(curvature_map(network, wide, labels, before, d1, d2, [0.0, 1.0], [0.5], tol=1e-10,
+                                          dtype=np.float32),
+                            curvature_map(network, wide, labels, before, d1, d2, [0.0, 1.0], [0.5], tol=1e-10),
+                            strict=True):
+        np.testing.assert_allclose(map32, map64, rtol=1e-4, atol=1e-5)
+    np.testing.assert_array_equal(params_to_vector(network.params), before)
+    assert all(array.dtype == np.float64 for array in network.params.values())
+    with pytest.raises(ValueError, match="dtype: expected float32 or float64, got float16"):
+        top_eigenvalues(network, wide, labels, dtype=np.float16)
+    dropout = MultiLayerNet(4, [5], 3, use_dropout=True, dropout_ratio=0.0, seed=3)  # no exact product: float64 only
+    with pytest.raises(ValueError, match="dtype: float32 products need the exact R-operator"):
+        top_eigenvalues(dropout, wide, labels, dtype=np.float32)
+
+
 def test_the_density_and_curvature_map_figures_draw_what_they_are_given():
     import matplotlib
 

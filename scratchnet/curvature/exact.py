@@ -39,7 +39,7 @@ from scratchnet.landscape.directions import split_vector
 from scratchnet.layers import Affine, BatchNormalization, IdentityWithLoss, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 
 DERIVATIVES = {  # f'(z) and f''(z) of each activation, from its output a = f(z) and input z
-    Relu: (lambda z, a: (z > 0).astype(float), lambda z, a: np.zeros_like(z)),
+    Relu: (lambda z, a: (z > 0).astype(z.dtype), lambda z, a: np.zeros_like(z)),
     Sigmoid: (lambda z, a: a * (1 - a), lambda z, a: a * (1 - a) * (1 - 2 * a)),
     Tanh: (lambda z, a: 1 - a**2, lambda z, a: -2 * a * (1 - a**2)),
 }
@@ -179,27 +179,30 @@ def _loss_delta(network, a, r_a, t):
     if isinstance(network.last_layer, SoftmaxWithLoss):
         shifted = np.exp(a - a.max(axis=1, keepdims=True))
         p = shifted / shifted.sum(axis=1, keepdims=True)
-        return (p - _labels(t, a.shape[1])) / n, p * (r_a - np.sum(p * r_a, axis=1, keepdims=True)) / n
+        return (p - _labels(t, a.shape[1]).astype(a.dtype)) / n, p * (r_a - np.sum(p * r_a, axis=1, keepdims=True)) / n
     factor = 2 * network.last_layer.factor / n
-    return factor * (a - np.asarray(t, dtype=float)), factor * r_a
+    return factor * (a - np.asarray(t, dtype=a.dtype)), factor * r_a
 
 
 def hessian_vector_product_exact(network, x, t, v):
     """:math:`H v` by the R-operator (see the module): exact, for the layers of ``RULES``.
 
     ``v`` has the length of the network's parameters, in ``params`` order; returns a vector
-    of that length. The loss is the one ``network.gradient`` takes (batch normalization on
-    the batch's statistics). The network is not changed. Refuses a network with other layers.
+    of that length (float64). The loss is the one ``network.gradient`` takes (batch
+    normalization on the batch's statistics). It computes in the precision of the network's
+    parameters (a float32 network: float32 products). The network is not changed. Refuses a
+    network with other layers.
     """
     if not covered(network):
         raise ValueError("network: the exact product covers Affine, Convolution, Pooling, BatchNormalization, Relu, "
                          "Sigmoid and Tanh layers into SoftmaxWithLoss or IdentityWithLoss; use "
                          "hessian_vector_product (the central difference)")
-    directions = split_vector(v, network.params, "v")
+    dtype = np.result_type(*network.params.values())  # the network's own precision
+    directions = {key: piece.astype(dtype, copy=False) for key, piece in split_vector(v, network.params, "v").items()}
     keys = {}  # layer name -> {attr: params key}
     for key, (name, attr) in network._slots.items():
         keys.setdefault(name, {})[attr] = key
-    a, r_a, tape = np.asarray(x, dtype=float), None, []
+    a, r_a, tape = np.asarray(x, dtype=dtype), None, []
     for name, layer in network.layers.items():
         along = {attr: directions[key] for attr, key in keys.get(name, {}).items()}
         if "b" in along:
@@ -216,4 +219,4 @@ def hessian_vector_product_exact(network, x, t, v):
                 products[key] = products[key] + network.weight_decay_lambda * directions[key]
         if delta is None:  # the first layer with parameters: nothing before it to reach
             break
-    return np.concatenate([np.ravel(products[key]) for key in network.params])
+    return np.concatenate([np.ravel(products[key]) for key in network.params]).astype(np.float64)

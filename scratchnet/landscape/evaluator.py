@@ -36,7 +36,7 @@ from scratchnet.landscape.softmax import MovingLogits, softmax_loss_sums
 from scratchnet.layers import Affine, Relu, SoftmaxWithLoss
 
 
-def _convert_arrays(network, dtype):
+def convert_arrays(network, dtype):
     """Every float64 array a layer keeps (weights, running averages) as ``dtype``; ``params`` follows."""
     for layer in network.layers.values():
         for name, value in vars(layer).items():
@@ -79,7 +79,7 @@ class PlaneEvaluator:
         self.net = copy.deepcopy(network)
         vector_to_params(np.asarray(center, dtype=float), self.net.params)
         if self.dtype != np.float64:
-            _convert_arrays(self.net, self.dtype)
+            convert_arrays(self.net, self.dtype)
         self.t, self.train = t, train
         self.directions = tuple({key: piece.astype(self.dtype, copy=False) for key, piece in pieces.items()}
                                 for pieces in (split_vector(d1, network.params, "d1"),
