@@ -13,7 +13,8 @@ definition, four loops deep; the tests hold the fast layer to it.
 
 import numpy as np
 
-from scratchnet.layers import Layer, WeightedLayer, kept
+from scratchnet import conv_fast
+from scratchnet.layers import Layer, WeightedLayer, dout_of, kept
 
 
 def conv_output_size(input_size, filter_size, stride=1, pad=0, what="input"):
@@ -136,32 +137,32 @@ class Convolution(WeightedLayer):
         if x.ndim < 4:
             raise ValueError(f"x: expected images (N, C, H, W), got shape {x.shape}")
         images = _check_images(x.reshape((-1,) + x.shape[-3:]), self.W.shape[1])  # stacked batches as one
-        out = self._columns(images) @ self.W.reshape(self.W.shape[0], -1).T
-        if self.b is not None:
-            out += self.b
-        out = self._shape_out(out, images)
+        self.output_shape(images.shape[1:])  # refuses a filter larger than the image, naming it
+        out, _ = conv_fast.convolve(images, self.W, self.b, self.stride, self.pad)
         return out.reshape(x.shape[:-3] + out.shape[1:])
 
     def forward(self, x, train=False):
+        # The book's way: self.col = im2col(x); out = self.col @ W.reshape(FN, -1).T + b, reshaped to
+        # (N, OH, OW, FN) and transposed. conv_fast lays the patches out per image instead, so the product
+        # comes out in (N, FN, OH, OW) order with no transpose (the same numbers; tests/test_conv.py).
         x = _check_images(x, self.W.shape[1])
-        self.col = self._columns(x)
+        self.output_shape(x.shape[1:])
+        out, self.col = conv_fast.convolve(x, self.W, self.b, self.stride, self.pad)
         self.x_shape = x.shape
-        out = self.col @ self.W.reshape(self.W.shape[0], -1).T
-        if self.b is not None:
-            out += self.b
-        return self._shape_out(out, x)
+        return out
 
     def backward(self, dout, input_grad=True):
-        """Set ``dW``, ``db`` and return ``dx``; ``input_grad=False`` skips ``dx`` (a first layer's data needs none)."""
-        FN, C, FH, FW = self.W.shape
-        kept(self, self.col)
-        delta = np.asarray(dout).transpose(0, 2, 3, 1).reshape(-1, FN)  # rows in im2col order
-        self.dW = (delta.T @ self.col).reshape(self.W.shape)
+        """Set ``dW``, ``db`` and return ``dx``; ``input_grad=False`` skips ``dx`` (a first layer's data needs none).
+
+        The book's way, on im2col's rows: ``delta = dout.transpose(0, 2, 3, 1).reshape(-1, FN)``,
+        ``dW = delta.T @ col``, ``db = delta.sum(axis=0)``, ``dx = col2im(delta @ W.reshape(FN, -1))``.
+        """
+        dW, db, dx = conv_fast.convolution_backward(dout, self.W, kept(self, self.col), self.x_shape, self.stride,
+                                                    self.pad, input_grad)
+        self.dW = dW
         if self.b is not None:
-            self.db = delta.sum(axis=0)
-        if not input_grad:
-            return None
-        return col2im(delta @ self.W.reshape(FN, -1), self.x_shape, FH, FW, self.stride, self.pad)
+            self.db = db
+        return dx
 
     def direction_output(self, x, dW, db):
         """The convolution of ``x`` with filters ``dW`` plus ``db``: how the output moves along a direction."""
@@ -201,7 +202,7 @@ class Pooling(Layer):
     def __init__(self, pool_h, pool_w, stride=2, pad=0):
         self.pool_h, self.pool_w = whole(pool_h, "pool_h", 1), whole(pool_w, "pool_w", 1)
         self.stride, self.pad = whole(stride, "stride", 1), whole(pad, "pad", 0)
-        self.x_shape = self.arg_max = None
+        self.x_shape = self.arg_max = self.tiles = None
 
     def _tiles_the_input(self, shape):
         """Whether the windows tile images of ``shape`` exactly (stride = window, no padding): the usual 2 x 2."""
@@ -223,17 +224,12 @@ class Pooling(Layer):
         ow = conv_output_size(W, self.pool_w, self.stride, self.pad, "x (width)")
         return out.reshape(N, oh, ow, C).transpose(0, 3, 1, 2)
 
-    def _tiles(self, x):
-        """``x`` ``(..., C, H, W)`` seen as ``(..., C, OH, h, OW, w)``: a view, no copy (tiling windows only)."""
-        *lead, H, W = x.shape
-        return x.reshape((*lead, H // self.pool_h, self.pool_h, W // self.pool_w, self.pool_w))
-
     def apply(self, x, train=False):
         x = np.asarray(x)
         if x.ndim < 4:
             raise ValueError(f"x: expected images (N, C, H, W), got shape {x.shape}")
         if self._tiles_the_input(x.shape):
-            return self._tiles(x).max(axis=(-3, -1))
+            return conv_fast.max_pool_tiles(x, self.pool_h, self.pool_w)
         flat = x.reshape((-1,) + x.shape[-3:])
         out = self._shape_out(self._windows(flat).max(axis=1), flat)
         return out.reshape(x.shape[:-3] + out.shape[1:])
@@ -257,16 +253,14 @@ class Pooling(Layer):
         C = self.x_shape[1]
         return col2im(dwindows.reshape(-1, C * size), self.x_shape, self.pool_h, self.pool_w, self.stride, self.pad)
 
-    # The shortcut for tiling windows: the same numbers as the im2col path above, with one copy instead of three.
+    # The shortcut for tiling windows: the same numbers as the im2col path above, with no copy of the windows
+    # (conv_fast.max_pool_tiles). It keeps the input and the output (references, not copies) for backward.
     def _forward_tiles(self, x):
-        tiles = self._tiles(x).swapaxes(-3, -2)  # (N, C, OH, OW, h, w)
-        rows = tiles.reshape(tiles.shape[:4] + (-1,))
-        self.arg_max = rows.argmax(axis=-1)  # (N, C, OH, OW): the first maximum, as the general path
-        return np.take_along_axis(rows, self.arg_max[..., None], axis=-1)[..., 0]
+        self.arg_max = None  # the general path's record; the shortcut finds the winners again in backward
+        self.tiles = (x, conv_fast.max_pool_tiles(x, self.pool_h, self.pool_w))
+        return self.tiles[1]
 
     def _backward_tiles(self, dout):
-        dout = np.asarray(dout)
-        rows = np.zeros(dout.shape + (self.pool_h * self.pool_w,), dtype=dout.dtype)
-        np.put_along_axis(rows, self.arg_max[..., None], dout[..., None], axis=-1)
-        N, C, OH, OW = dout.shape
-        return rows.reshape(N, C, OH, OW, self.pool_h, self.pool_w).swapaxes(-3, -2).reshape(self.x_shape)
+        x, out = kept(self, self.tiles)
+        dout = dout_of(dout, out.shape)
+        return conv_fast.max_pool_tiles_backward(x, out, dout, self.pool_h, self.pool_w)

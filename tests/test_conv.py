@@ -44,6 +44,50 @@ def test_convolution_equals_the_four_loop_definition(stride, pad, shape):
     assert layer.output_shape(shape[1:]) == expected.shape[1:]
 
 
+class BookConvolution(Convolution):
+    """The book's layer, line for line on im2col's rows: the reference the shortcut (conv_fast) must equal."""
+
+    def forward(self, x, train=False):
+        FN, C, FH, FW = self.W.shape
+        N, _, H, W = x.shape
+        out_h, out_w = (H + 2 * self.pad - FH) // self.stride + 1, (W + 2 * self.pad - FW) // self.stride + 1
+        self.x_shape, self.col = x.shape, im2col(x, FH, FW, self.stride, self.pad)
+        out = self.col @ self.W.reshape(FN, -1).T + self.b
+        return out.reshape(N, out_h, out_w, -1).transpose(0, 3, 1, 2)
+
+    def backward(self, dout, input_grad=True):
+        FN, C, FH, FW = self.W.shape
+        delta = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
+        self.db, self.dW = delta.sum(axis=0), (delta.T @ self.col).reshape(self.W.shape)
+        return col2im(delta @ self.W.reshape(FN, -1), self.x_shape, FH, FW, self.stride, self.pad)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("stride, pad, shape, filters", [(1, 0, (3, 2, 7, 6), (4, 2, 3, 2)),
+                                                         (2, 1, (2, 3, 8, 7), (5, 3, 3, 3)),
+                                                         (1, 2, (4, 1, 5, 5), (2, 1, 5, 4)),
+                                                         (3, 1, (2, 2, 10, 9), (3, 2, 2, 3))])
+def test_the_convolution_shortcut_equals_the_books_im2col_layer(stride, pad, shape, filters, dtype):
+    rng = np.random.default_rng(sum(shape) + stride)
+    x, dout_shape = rng.standard_normal(shape).astype(dtype), None
+    W, b = rng.standard_normal(filters).astype(dtype), rng.standard_normal(filters[0]).astype(dtype)
+    fast, book = Convolution(W, b, stride, pad), BookConvolution(W, b, stride, pad)
+    out, expected = fast.forward(x), book.forward(x)
+    tolerance = {"rtol": 1e-12, "atol": 1e-12} if dtype == np.float64 else {"rtol": 2e-5, "atol": 2e-5}
+    assert out.dtype == dtype and out.flags.c_contiguous  # in (N, FN, OH, OW) order, no transpose left to pay
+    np.testing.assert_allclose(out, expected, **tolerance)
+    dout_shape = out.shape
+    dout = rng.standard_normal(dout_shape).astype(dtype)
+    dx, book_dx = fast.backward(dout), book.backward(dout)
+    for mine, theirs in ((dx, book_dx), (fast.dW, book.dW), (fast.db, book.db)):
+        assert mine.shape == theirs.shape and mine.dtype == dtype
+        np.testing.assert_allclose(mine, theirs, **tolerance)
+    assert fast.backward(dout, input_grad=False) is None
+    np.testing.assert_allclose(fast.dW, book.dW, **tolerance)
+    stacked = np.stack([x, 2 * x])  # apply: stacked batches, as the landscape grids send them
+    np.testing.assert_allclose(fast.apply(stacked), np.stack([expected, book.forward(2 * x)]), **tolerance)
+
+
 def test_convolution_direction_output_is_the_linear_part():
     x = RNG.standard_normal((2, 2, 5, 5))
     W, b = RNG.standard_normal((3, 2, 3, 3)), RNG.standard_normal(3)

@@ -225,6 +225,16 @@ def test_softmax_with_loss_rejects_bad_labels():
         SoftmaxWithLoss().forward(np.zeros((2, 4)), np.array([1, 4]))
 
 
+def test_relu_backward_is_the_books_masking_even_for_infinite_and_nan_gradients():
+    x = np.array([[-1.0, 0.0, 2.0, -3.0], [4.0, -0.5, 0.0, 1.0]])
+    layer = Relu()
+    layer.forward(x)
+    for dout in (np.arange(8.0).reshape(2, 4) - 3, np.array([[np.inf, np.nan, 1.0, -np.inf], [2.0, np.nan, 3.0, 4.0]])):
+        book = dout.copy()
+        book[x <= 0] = 0  # the book's dx[mask] = 0
+        np.testing.assert_array_equal(layer.backward(dout), book)  # inf * 0 would have been NaN
+
+
 def test_relu_passes_no_gradient_at_exactly_zero():
     # The book's Relu masks x <= 0: at 0 the gradient is 0 (a subgradient choice, stated in functions.relu_grad).
     layer = Relu()

@@ -1,0 +1,100 @@
+r"""Shortcuts for the convolution and pooling layers: the same numbers as the book's ``im2col`` path, faster.
+
+A reader can skip this module: :func:`scratchnet.conv.im2col` and :func:`~scratchnet.conv.col2im`
+are the readable reference, and the tests hold every function here equal to them.
+
+Why these are faster (measured in ``benchmarks/bench_convnet.py``):
+
+- :func:`patches` lays the patches out per image as ``(N, K, OH*OW)`` (``K = C*FH*FW``), made
+  by one contiguous copy of a ``sliding_window_view``. Then ``W (FN, K) @ patches`` gives
+  ``(N, FN, OH*OW)``: the output already in ``(N, FN, OH, OW)`` order, contiguous, with no
+  transpose for the layers after it to pay for. The book's rows ``(N*OH*OW, K)`` give
+  ``(N, OH, OW, FN)``, which must be transposed, and every later step reads it with strides.
+- the weight gradient is one stacked product ``delta (N, FN, P) @ patches^T (N, P, K)`` summed
+  over the images, in the layout the forward pass already made.
+- max pooling over tiling windows (stride = window, no padding: the usual 2 x 2) takes the
+  maximum of the window's positions pairwise, as strided views of the input, with no copy of
+  the windows; backward gives each gradient to the first position equal to its window's
+  maximum (the first maximum, as ``argmax`` in the reference), found by comparisons.
+"""
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def patches(x, filter_h, filter_w, stride=1, pad=0):
+    """Every patch of the images ``x`` ``(N, C, H, W)`` as a column: ``(N, C * filter_h * filter_w, OH * OW)``.
+
+    Column ``p`` of image ``n`` is row ``n * OH * OW + p`` of :func:`~scratchnet.conv.im2col`.
+    """
+    if pad:
+        x = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)])
+    windows = sliding_window_view(x, (filter_h, filter_w), axis=(2, 3))[:, :, ::stride, ::stride]
+    N, C, out_h, out_w = windows.shape[:4]
+    # (N, C, OH, OW, FH, FW) -> (N, C, FH, FW, OH, OW): the one copy, in the order W.reshape(FN, -1) reads
+    return np.ascontiguousarray(windows.transpose(0, 1, 4, 5, 2, 3)).reshape(N, C * filter_h * filter_w,
+                                                                             out_h * out_w)
+
+
+def add_patches(columns, input_shape, filter_h, filter_w, stride=1, pad=0):
+    """The adjoint of :func:`patches`: adds every column back onto its patch; returns ``input_shape``."""
+    N, C, H, W = input_shape
+    out_h = (H + 2 * pad - filter_h) // stride + 1
+    out_w = (W + 2 * pad - filter_w) // stride + 1
+    columns = columns.reshape(N, C, filter_h, filter_w, out_h, out_w)
+    image = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=columns.dtype)
+    for i in range(filter_h):  # one strided add per filter position
+        for j in range(filter_w):
+            image[:, :, i:i + stride * out_h:stride, j:j + stride * out_w:stride] += columns[:, :, i, j]
+    return image[:, :, pad:pad + H, pad:pad + W]
+
+
+def convolve(x, W, b, stride=1, pad=0):
+    """``(out, columns)``: the convolution ``(N, FN, OH, OW)``, and the patches backward needs."""
+    FN, C, FH, FW = W.shape
+    columns = patches(x, FH, FW, stride, pad)
+    out = np.matmul(W.reshape(FN, -1), columns)  # (N, FN, OH*OW), one product per image
+    if b is not None:
+        out += b[:, None]
+    out_h = (x.shape[2] + 2 * pad - FH) // stride + 1
+    return out.reshape(len(x), FN, out_h, -1), columns
+
+
+def convolution_backward(dout, W, columns, input_shape, stride=1, pad=0, input_grad=True):
+    """``(dW, db, dx)`` from ``dout`` ``(N, FN, OH, OW)`` and the forward pass's ``columns``; ``dx`` is ``None``
+    without ``input_grad``."""
+    FN, C, FH, FW = W.shape
+    delta = np.asarray(dout).reshape(len(dout), FN, -1)  # (N, FN, P)
+    dW = np.matmul(delta, columns.transpose(0, 2, 1)).sum(axis=0).reshape(W.shape)
+    db = delta.sum(axis=(0, 2))
+    if not input_grad:
+        return dW, db, None
+    return dW, db, add_patches(np.matmul(W.reshape(FN, -1).T, delta), input_shape, FH, FW, stride, pad)
+
+
+def _positions(x, pool_h, pool_w):
+    """The window positions of tiling windows as strided views ``(..., OH, OW)``, in ``argmax`` order."""
+    return [x[..., i::pool_h, j::pool_w] for i in range(pool_h) for j in range(pool_w)]
+
+
+def max_pool_tiles(x, pool_h, pool_w):
+    """Max pooling over windows that tile ``x`` ``(..., H, W)`` exactly: ``(..., H / pool_h, W / pool_w)``."""
+    positions = _positions(x, pool_h, pool_w)
+    out = positions[0].copy()
+    for position in positions[1:]:
+        np.maximum(out, position, out=out)
+    return out
+
+
+def max_pool_tiles_backward(x, out, dout, pool_h, pool_w):
+    """Each window's ``dout`` to the first of its positions equal to its maximum ``out``; zeros elsewhere."""
+    dx = np.empty(x.shape, dtype=np.result_type(dout, x))  # every entry is some window's position: all written
+    taken = np.zeros(out.shape, dtype=bool)  # windows whose maximum already has its gradient
+    for index, position in enumerate(_positions(x, pool_h, pool_w)):
+        winner = position == out
+        if index:
+            winner &= ~taken
+        taken |= winner
+        i, j = divmod(index, pool_w)
+        np.multiply(dout, winner, out=dx[..., i::pool_h, j::pool_w])
+    return dx
