@@ -114,7 +114,7 @@ class Convolution(WeightedLayer):
             raise ValueError(f"W: expected filters (FN, C, FH, FW), got shape {W.shape}")
         self._set_weights(W, b, (W.shape[0],), "one bias per filter")
         self.stride, self.pad = whole(stride, "stride", 1), whole(pad, "pad", 0)
-        self.x_shape = self.col = None
+        self.x_shape = self.x = None
 
     def output_shape(self, input_shape):
         """``(FN, OH, OW)`` for one image of ``input_shape`` ``(C, H, W)``."""
@@ -138,18 +138,18 @@ class Convolution(WeightedLayer):
             raise ValueError(f"x: expected images (N, C, H, W), got shape {x.shape}")
         images = _check_images(x.reshape((-1,) + x.shape[-3:]), self.W.shape[1])  # stacked batches as one
         self.output_shape(images.shape[1:])  # refuses a filter larger than the image, naming it
-        out, _ = conv_fast.convolve(images, self.W, self.b, self.stride, self.pad)
+        out = conv_fast.convolve(images, self.W, self.b, self.stride, self.pad)
         return out.reshape(x.shape[:-3] + out.shape[1:])
 
     def forward(self, x, train=False):
         # The book's way: self.col = im2col(x); out = self.col @ W.reshape(FN, -1).T + b, reshaped to
         # (N, OH, OW, FN) and transposed. conv_fast lays the patches out per image instead, so the product
-        # comes out in (N, FN, OH, OW) order with no transpose (the same numbers; tests/test_conv.py).
+        # comes out in (N, FN, OH, OW) order with no transpose, a few images at a time; it keeps x, not the
+        # patches, and makes them again in backward (the same numbers; tests/test_conv.py).
         x = _check_images(x, self.W.shape[1])
         self.output_shape(x.shape[1:])
-        out, self.col = conv_fast.convolve(x, self.W, self.b, self.stride, self.pad)
-        self.x_shape = x.shape
-        return out
+        self.x, self.x_shape = x, x.shape
+        return conv_fast.convolve(x, self.W, self.b, self.stride, self.pad)
 
     def backward(self, dout, input_grad=True):
         """Set ``dW``, ``db`` and return ``dx``; ``input_grad=False`` skips ``dx`` (a first layer's data needs none).
@@ -157,8 +157,8 @@ class Convolution(WeightedLayer):
         The book's way, on im2col's rows: ``delta = dout.transpose(0, 2, 3, 1).reshape(-1, FN)``,
         ``dW = delta.T @ col``, ``db = delta.sum(axis=0)``, ``dx = col2im(delta @ W.reshape(FN, -1))``.
         """
-        dW, db, dx = conv_fast.convolution_backward(dout, self.W, kept(self, self.col), self.x_shape, self.stride,
-                                                    self.pad, input_grad)
+        dW, db, dx = conv_fast.convolution_backward(dout, self.W, kept(self, self.x), self.stride, self.pad,
+                                                    input_grad)
         self.dW = dW
         if self.b is not None:
             self.db = db

@@ -66,8 +66,20 @@ class BookConvolution(Convolution):
 @pytest.mark.parametrize("stride, pad, shape, filters", [(1, 0, (3, 2, 7, 6), (4, 2, 3, 2)),
                                                          (2, 1, (2, 3, 8, 7), (5, 3, 3, 3)),
                                                          (1, 2, (4, 1, 5, 5), (2, 1, 5, 4)),
-                                                         (3, 1, (2, 2, 10, 9), (3, 2, 2, 3))])
-def test_the_convolution_shortcut_equals_the_books_im2col_layer(stride, pad, shape, filters, dtype):
+                                                         (3, 1, (2, 2, 10, 9), (3, 2, 2, 3)),
+                                                         (1, 1, (3, 4, 6, 7), (5, 4, 3, 3)),
+                                                         (1, 2, (2, 3, 5, 6), (4, 3, 3, 3)),
+                                                         (1, 0, (2, 2, 6, 5), (3, 2, 2, 2)),
+                                                         (1, 3, (2, 1, 5, 5), (2, 1, 3, 3))])
+@pytest.mark.parametrize("chunk_bytes", [None, 1])  # None: one chunk; 1: one image a chunk
+def test_the_convolution_shortcut_equals_the_books_im2col_layer(stride, pad, shape, filters, dtype, chunk_bytes,
+                                                                monkeypatch):
+    # Stride 1 with square filters and pad < filter takes dx as a convolution with the filters turned; the rest
+    # (stride 2 or 3, 3 x 2 filters, pad 3 >= 3) add the patches back. Both, in chunks of images or not.
+    from scratchnet import conv_fast
+
+    if chunk_bytes:
+        monkeypatch.setattr(conv_fast, "CHUNK_BYTES", chunk_bytes)
     rng = np.random.default_rng(sum(shape) + stride)
     x, dout_shape = rng.standard_normal(shape).astype(dtype), None
     W, b = rng.standard_normal(filters).astype(dtype), rng.standard_normal(filters[0]).astype(dtype)
