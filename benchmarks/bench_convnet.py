@@ -7,8 +7,9 @@
 2. The convolution forward pass on 20 images: the im2col layer against
    ``convolve_naive``, the four-loop definition, in this run; equal to 1e-12.
 
-Target: the im2col convolution at least 100 times the loops. Float32 works for training
-(reported beside float64). The time of an epoch of the full 60,000 images (``ch07_train_convnet
+Targets: an epoch on one thread at 20% or more of numpy's matrix-product rate in the same
+dtype (both measured in this run); the im2col convolution at least 100 times the loops. The
+time of an epoch of the full 60,000 images (``ch07_train_convnet
 --data full``) is 15 times the 4,000-image epoch: a batch costs the same whatever its digits.
 
     python benchmarks/bench_convnet.py
@@ -19,7 +20,7 @@ import time
 import numpy as np
 from rates import matmul_rate, record, timed  # benchmarks/rates.py, beside this script
 
-from scratchnet.blas import blas_description
+from scratchnet.blas import blas_description, blas_threads
 from scratchnet.conv import Convolution, convolve_naive
 from scratchnet.datasets import load_mnist
 from scratchnet.networks import SimpleConvNet
@@ -56,18 +57,21 @@ def train_epoch(dtype):
 
 def main():
     print(blas_description())
-    rate = matmul_rate()
-    print(f"numpy matrix product: {rate / 1e9:.1f} GFLOP/s (float64, 1500 x 1500, best of 3)")
     ok, rows = True, []
     for dtype in (np.float64, np.float32):
-        net, seconds, batches = train_epoch(dtype)
+        with blas_threads(1):
+            rate = matmul_rate(dtype)
+            net, seconds, batches = train_epoch(dtype)
+        name = np.dtype(dtype).name
+        print(f"numpy matrix product, one thread: {rate / 1e9:.1f} GFLOP/s ({name}, 1500 x 1500, best of 3)")
         flops = epoch_flops(net, 100, batches)
         achieved = flops / seconds
-        print(f"SimpleConvNet epoch, 4,000 images, batch 100, {np.dtype(dtype).name}: {seconds:.2f} s, "
+        print(f"SimpleConvNet epoch, 4,000 images, batch 100, {name}, one thread: {seconds:.2f} s, "
               f"{achieved / 1e9:.1f} GFLOP/s of products = {achieved / rate:.0%} of the matrix-product rate")
-        rows.append({"measure": f"SimpleConvNet epoch, 4,000 images, batch 100, {np.dtype(dtype).name}",
+        ok &= achieved / rate >= 0.20
+        rows.append({"measure": f"SimpleConvNet epoch, 4,000 images, batch 100, {name}, one thread",
                      "value": 100 * achieved / rate, "unit": "% of peak",
-                     "against": "numpy's float64 matrix-product rate in the same run"})
+                     "against": f"numpy's {name} matrix-product rate on one thread in the same run"})
         # A batch costs the same whatever its digits, so the book's 60,000-image epoch is 15 of these.
         print(f"  an epoch of the full 60,000 images ({np.dtype(dtype).name}): about {15 * seconds:.0f} s; the "
               f"book's 20 epochs about {20 * 15 * seconds / 60:.0f} minutes")
@@ -85,8 +89,9 @@ def main():
     ok &= loops / fast >= 100 and worst <= 1e-12
     rows.append({"measure": "convolution forward, 20 images, 30 filters of 5 x 5, im2col", "value": loops / fast,
                  "unit": "x", "against": "the four-loop definition"})
-    print("targets met (im2col >= 100x the loops, equal to 1e-12)" if ok else "TARGET MISSED")
-    record("bench_convnet", rows, "im2col >= 100x the loops, equal to 1e-12", ok)
+    target = "an epoch at >= 20% of the matrix-product rate in its dtype; im2col >= 100x the loops, equal to 1e-12"
+    print(("targets met: " if ok else "TARGET MISSED: ") + target)
+    record("bench_convnet", rows, target, ok)
     return 0 if ok else 1
 
 

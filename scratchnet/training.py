@@ -117,15 +117,24 @@ class RunsProgress:
 
 
 def _data(x, dtype, name):
-    """``x`` in ``dtype``, checked once: not empty, and finite (NaN in the data is not a learning-rate problem)."""
+    """``x`` in ``dtype``, not empty. Whether it is finite is checked where it is used (:func:`check_finite`)."""
     x = np.asarray(x).astype(dtype, copy=False)
     if len(x) == 0:
         raise ValueError(f"{name}: expected at least one sample, got an empty array of shape {x.shape}")
+    return x
+
+
+def check_finite(x, name, indices=None):
+    """Refuse samples that hold NaN or infinity (NaN in the data is not a learning-rate problem), naming the first.
+
+    ``indices``: each row's index in the whole data (a shuffled batch's), else the row's own.
+    """
     finite = np.isfinite(x.reshape(len(x), -1)).all(axis=1)
     if not finite.all():
-        raise ValueError(f"{name}: sample {int(np.argmin(finite))} (and {int((~finite).sum()) - 1} more) holds NaN or "
-                         f"infinity; fix the data before training (no learning rate trains on it)")
-    return x
+        first = int(np.argmin(finite))
+        raise ValueError(f"{name}: sample {first if indices is None else int(indices[first])} (and "
+                         f"{int((~finite).sum()) - 1} more) holds NaN or infinity; fix the data before training (no "
+                         "learning rate trains on it)")
 
 
 class Trainer:
@@ -183,6 +192,7 @@ class Trainer:
         self.iterations_per_epoch = -(-len(self.x_train) // self.batch_size)
         self.history = History(self.iterations_per_epoch)
         self.iteration = 0
+        self.evaluation_checked = False
         whole = isinstance(blas_threads, numbers.Integral) and not isinstance(blas_threads, bool)
         if isinstance(blas_threads, str) and blas_threads == "auto":
             blas_threads = training_threads(network, self.x_train[0], self.batch_size)
@@ -197,13 +207,27 @@ class Trainer:
                 method(self, *args)
 
     def evaluate(self):
-        """Append train and test accuracy (on the first ``evaluate_sample_num_per_epoch`` samples)."""
+        """Append train and test accuracy (on the first ``evaluate_sample_num_per_epoch`` samples).
+
+        The samples measured are checked finite the first time; those trained on are checked
+        in :meth:`train_step` when a loss is not finite (one pass over the data up front would
+        cost as much as a tenth of an epoch of a small network).
+        """
         n = self.evaluate_sample_num_per_epoch
+        if not self.evaluation_checked:
+            check_finite(self.x_train[:n], "x_train")
+            check_finite(self.x_test[:n], "x_test")
+            self.evaluation_checked = True
         self.history.train_acc.append(self.network.accuracy(self.x_train[:n], self.t_train[:n]))
         self.history.test_acc.append(self.network.accuracy(self.x_test[:n], self.t_test[:n]))
 
-    def train_step(self, x_batch, t_batch):
-        """One update; returns the mini-batch loss measured before it."""
+    def train_step(self, x_batch, t_batch, indices=None):
+        """One update; returns the mini-batch loss measured before it.
+
+        A loss that is not finite stops training: a ``ValueError`` naming the sample when the
+        batch holds NaN or infinity (``indices``: the batch's rows in ``x_train``), else
+        :class:`TrainingDivergedError`.
+        """
         try:
             # Overflow on the way to divergence is reported below, once and clearly.
             with np.errstate(over="ignore", invalid="ignore"):
@@ -213,15 +237,23 @@ class Trainer:
                 else:
                     grads = self.network.gradient(x_batch, t_batch)
         except NonFiniteLossError:
-            finite = [loss for loss in self.history.train_loss if np.isfinite(loss)]
-            last = f"{finite[-1]:.6g} at iteration {self.iteration}" if finite else "none (the first loss)"
-            raise TrainingDivergedError(
-                f"training diverged at iteration {self.iteration + 1} (epoch "
-                f"{self.iteration // self.iterations_per_epoch + 1}): the loss is not finite; last finite loss "
-                f"{last}; learning rate {self.optimizer.lr:g}. Try a smaller learning rate."
-            ) from None
+            self._diverged(x_batch, indices)
         self.optimizer.update(self.network.params, grads)
-        return self.network.last_loss
+        loss = self.network.last_loss
+        if not np.isfinite(loss):  # a network of the reader's own may not raise NonFiniteLossError
+            self._diverged(x_batch, indices)
+        return loss
+
+    def _diverged(self, x_batch, indices):
+        """Raise what a loss that is not finite means: NaN in the batch, or training diverged."""
+        check_finite(x_batch, "x_train", indices)
+        finite = [loss for loss in self.history.train_loss if np.isfinite(loss)]
+        last = f"{finite[-1]:.6g} at iteration {self.iteration}" if finite else "none (the first loss)"
+        raise TrainingDivergedError(
+            f"training diverged at iteration {self.iteration + 1} (epoch "
+            f"{self.iteration // self.iterations_per_epoch + 1}): the loss is not finite; last finite loss "
+            f"{last}; learning rate {self.optimizer.lr:g}. Try a smaller learning rate."
+        ) from None
 
     def fit(self):
         with blas_threads(self.threads):
@@ -236,7 +268,7 @@ class Trainer:
             order = self.rng.permutation(n)
             for start in range(0, n, self.batch_size):
                 batch = order[start:start + self.batch_size]
-                loss = self.train_step(self.x_train[batch], self.t_train[batch])
+                loss = self.train_step(self.x_train[batch], self.t_train[batch], batch)
                 self.iteration += 1
                 self.history.train_loss.append(float(loss))
                 if progress.enabled:

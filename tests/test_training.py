@@ -223,6 +223,50 @@ def test_training_by_numerical_gradient_follows_backprop(small_mnist):
                                                                         activation="sigmoid").params))) > 1e-3
 
 
+def test_nan_in_a_sample_only_trained_on_is_named_at_its_batch_with_its_index_in_the_data():
+    rng = np.random.default_rng(1)
+    x, t = rng.standard_normal((250, 4)), rng.integers(0, 3, 250)
+    x[203, 2] = np.nan  # beyond the 50 samples evaluated: only the batch holding it sees it
+    x[117, 0] = np.inf
+    trainer = Trainer(TwoLayerNet(4, 5, 3, seed=0), SGD(0.1), x, t, x[:10], t[:10], epochs=1, batch_size=64,
+                      seed=2, evaluate_sample_num_per_epoch=50, verbose=False)
+    order = np.random.default_rng(2).permutation(250)
+    first_batch = next(start for start in range(0, 250, 64) if {117, 203} & set(order[start:start + 64]))
+    batch = order[first_batch:first_batch + 64]
+    bad = [index for index in batch if index in (117, 203)]
+    with pytest.raises(ValueError, match=rf"x_train: sample {bad[0]} \(and {len(bad) - 1} more\) holds NaN or "
+                                         "infinity"), np.errstate(invalid="ignore", over="ignore"):
+        trainer.fit()
+    assert trainer.iteration == first_batch // 64  # the batches before it trained
+
+
+class OwnNetwork:
+    """A reader's network without scratchnet's loss checks: a NaN loss is only a number to it."""
+
+    def __init__(self):
+        self.inner = TwoLayerNet(4, 5, 3, seed=0)
+        self.params = self.inner.params
+        self.last_loss = None
+
+    def gradient(self, x, t):
+        grads = self.inner.gradient(x, t)
+        self.last_loss = float("nan") if self.params["W1"][0, 0] > 5 else self.inner.last_loss
+        return grads
+
+    def accuracy(self, x, t):
+        return self.inner.accuracy(x, t)
+
+
+def test_a_loss_that_is_not_finite_stops_a_readers_own_network_too():
+    rng = np.random.default_rng(3)
+    x, t = rng.standard_normal((40, 4)), rng.integers(0, 3, 40)
+    network = OwnNetwork()
+    network.params["W1"][0, 0] = 6.0  # its loss says NaN from the start
+    trainer = Trainer(network, SGD(0.1), x, t, x, t, epochs=1, batch_size=10, verbose=False)
+    with pytest.raises(TrainingDivergedError, match="training diverged at iteration 1"):
+        trainer.fit()
+
+
 @pytest.mark.parametrize("where", ["x_train", "x_test"])
 def test_nan_in_the_data_is_named_not_blamed_on_the_learning_rate(where):
     from scratchnet.layers import NonFiniteLossError
@@ -231,9 +275,10 @@ def test_nan_in_the_data_is_named_not_blamed_on_the_learning_rate(where):
     data = {"x_train": rng.standard_normal((20, 4)), "x_test": rng.standard_normal((5, 4))}
     data[where][3, 1] = np.nan
     data[where][4, 0] = np.inf
+    trainer = Trainer(TwoLayerNet(4, 5, 3), SGD(0.1), data["x_train"], np.zeros(20, int), data["x_test"],
+                      np.zeros(5, int), epochs=1, verbose=False)  # checked where used, not in one pass up front
     with pytest.raises(ValueError, match=rf"{where}: sample 3 \(and 1 more\) holds NaN or infinity; fix the data"):
-        Trainer(TwoLayerNet(4, 5, 3), SGD(0.1), data["x_train"], np.zeros(20, int), data["x_test"], np.zeros(5, int),
-                epochs=1, verbose=False)
+        trainer.fit()
     with pytest.raises(NonFiniteLossError, match="x: holds NaN or infinity"), np.errstate(invalid="ignore"):
         TwoLayerNet(4, 5, 3).loss(data[where], np.zeros(len(data[where]), int))
 
