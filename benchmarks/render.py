@@ -20,7 +20,7 @@ END = "<!-- /benchmarks -->"
 # The benchmarks in the order a reader meets their subjects, and each one's line in the README (a row's index).
 ORDER = {"bench_landscape": 2, "bench_numerical_gradient": 0, "bench_trainer": 0, "bench_convnet": 0,
          "bench_blas_threads": 1, "bench_race_writers": 0, "bench_exercises": 0, "bench_memory": 0,
-         "bench_curvature": 1}
+         "bench_curvature": 1, "bench_peers": 0}
 
 
 def load(path=RESULTS):
@@ -39,13 +39,23 @@ def ordered(results):
     return known + sorted(set(results) - set(known))
 
 
+PEERS = "bench_peers"  # every row of it in a table of its own: where scratchnet stands against PyTorch
+
+
 def readme_table(results):
     lines = ["| benchmark | measured | against | target |", "| --- | --- | --- | --- |"]
     for name in ordered(results):
+        if name == PEERS:
+            continue
         result = results[name]
         row = result["rows"][min(ORDER.get(name, 0), len(result["rows"]) - 1)]
         lines.append(f"| `{name}`: {row['measure']} | {value(row)} | {row['against']} | "
                      f"{'met' if result['met'] else 'missed'} |")
+    if PEERS in results:
+        lines += ["", f"Against PyTorch (`{PEERS}`, {results[PEERS]['date']}; one thread each, the same network, "
+                  "weights and numbers): PyTorch's time over scratchnet's, above 1 where scratchnet is faster.", "",
+                  "| work | PyTorch / scratchnet |", "| --- | --- |"]
+        lines += [f"| {row['measure']} | {value(row)} |" for row in results[PEERS]["rows"]]
     return "\n".join(lines) + "\n"
 
 

@@ -54,6 +54,17 @@ def test_the_readme_table_has_one_row_per_benchmark_in_reading_order_with_the_ch
                          "| `bench_zzz_new`: peak | 12.0 % of peak | matmul | met |"]
 
 
+def test_the_peers_benchmark_gets_a_table_of_its_own_with_every_row():
+    results = {**RESULTS, "bench_peers": _result([_row("SimpleConvNet epoch", 1.21, against="PyTorch"),
+                                                  _row("DeepConvNet", 0.5, against="PyTorch")], met=False)}
+    lines = render.readme_table(results).splitlines()
+    assert not any(line.startswith("| `bench_peers`") for line in lines)  # not in the one-row-each table
+    table = lines[lines.index("| work | PyTorch / scratchnet |"):]
+    assert table[2:] == ["| SimpleConvNet epoch | 1.21x |", "| DeepConvNet | 0.50x |"]
+    assert "above 1 where scratchnet is faster" in lines[lines.index("| work | PyTorch / scratchnet |") - 2]
+    assert "| work" not in render.readme_table(RESULTS)  # no peers measured: no table
+
+
 def test_the_performance_page_names_the_machine_the_target_and_every_row():
     page = render.performance_tables(RESULTS)
     section = page.split("### `benchmarks/bench_landscape.py`")[1].split("###")[0]
