@@ -238,10 +238,10 @@ class Trainer:
                     grads = self.network.gradient(x_batch, t_batch)
         except NonFiniteLossError:
             self._diverged(x_batch, indices)
-        self.optimizer.update(self.network.params, grads)
         loss = self.network.last_loss
         if not np.isfinite(loss):  # a network of the reader's own may not raise NonFiniteLossError
-            self._diverged(x_batch, indices)
+            self._diverged(x_batch, indices)  # before the update: its parameters stay as they were
+        self.optimizer.update(self.network.params, grads)
         return loss
 
     def _diverged(self, x_batch, indices):

@@ -263,8 +263,10 @@ def test_a_loss_that_is_not_finite_stops_a_readers_own_network_too():
     network = OwnNetwork()
     network.params["W1"][0, 0] = 6.0  # its loss says NaN from the start
     trainer = Trainer(network, SGD(0.1), x, t, x, t, epochs=1, batch_size=10, verbose=False)
+    before = params_to_vector(network.params).copy()
     with pytest.raises(TrainingDivergedError, match="training diverged at iteration 1"):
         trainer.fit()
+    np.testing.assert_array_equal(params_to_vector(network.params), before)  # no update from that step
 
 
 @pytest.mark.parametrize("where", ["x_train", "x_test"])
