@@ -41,7 +41,7 @@ import numpy as np
 from distributed import Client, LocalCluster
 from rates import matmul_rate, record, timed  # benchmarks/rates.py, beside this script
 
-from scratchnet.blas import blas_description
+from scratchnet.blas import blas_description, blas_threads
 from scratchnet.datasets import load_mnist
 from scratchnet.landscape import ParamsSpec, loss_grid, loss_grid_naive, params_to_vector, random_direction
 from scratchnet.networks import MultiLayerNet, build_network, from_params
@@ -170,8 +170,11 @@ def plane_rates(x, labels, plane, naive_seconds, rounds=3):
             time_grid("dask", executor=executor)
         ceiling = two_worker_ceiling(client)
     rate64, rate32 = matmul_rate(np.float64), matmul_rate(np.float32)
-    print(f"  numpy's matrix product in this run: {rate64 / 1e9:.1f} GFLOP/s float64, {rate32 / 1e9:.1f} float32")
-    for label, rate in (("1 thread", rate64), ("2 threads", rate64), ("float32, 2 threads", rate32)):
+    with blas_threads(1):
+        rate64_one = matmul_rate(np.float64)
+    print(f"  numpy's matrix product in this run: {rate64 / 1e9:.1f} GFLOP/s float64 ({rate64_one / 1e9:.1f} on one "
+          f"thread), {rate32 / 1e9:.1f} float32 (where the time goes on one thread: bench_plane_limits.py)")
+    for label, rate in (("1 thread", rate64_one), ("2 threads", rate64), ("float32, 2 threads", rate32)):
         achieved = flops / seconds[label]
         print(f"  {label:<22} {seconds[label]:6.2f} s  {naive_seconds / seconds[label]:5.1f}x the naive loop, "
               f"{achieved / 1e9:5.1f} GFLOP/s = {achieved / rate:.0%} of numpy's matrix-product rate")

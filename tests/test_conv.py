@@ -234,7 +234,7 @@ def test_convnet_landscape_fast_grid_equals_the_naive_loop(moving):
     if moving != "every layer, biases too":
         conv = net.params["W1"].size + net.params["b1"].size
         d1[:conv] = d2[:conv] = 0.0
-    evaluator = PlaneEvaluator(net, x, t, center, d1, d2, block_bytes=2**12)
+    evaluator = PlaneEvaluator(net, x, t, center, d1, d2, block_values=2**9)
     assert evaluator.linear and len(evaluator.blocks) >= 2  # several data blocks, the last one shorter
     assert evaluator.first == (0 if moving == "every layer, biases too" else 3)
     alphas, betas = np.linspace(-1, 1, 5), np.linspace(-0.5, 1.0, 3)

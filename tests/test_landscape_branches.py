@@ -40,12 +40,26 @@ def test_biases_that_move_over_several_unequal_blocks():
     center = params_to_vector(network.params)
     d1, d2 = random_direction(network, 1, include_biases=True), random_direction(network, 2, include_biases=True)
     assert np.any(split_vector(d1, network.params)["b1"])  # the biases really move
-    evaluator = PlaneEvaluator(network, X, LABELS, center, d1, d2, block_bytes=2**11)
+    evaluator = PlaneEvaluator(network, X, LABELS, center, d1, d2, block_values=2**8)
     sizes = [block.stop - block.start for block in evaluator.blocks]
     assert len(sizes) >= 3 and sizes[-1] < sizes[0] and sum(sizes) == len(X)
     naive = loss_grid_naive(network, X, LABELS, center, d1, d2, ALPHAS, BETAS)
     np.testing.assert_allclose(grid_by_blocks(evaluator, ALPHAS, BETAS), naive, rtol=1e-10)
 
+
+
+def test_float32_pieces_hold_as_many_numbers_as_float64_ones():
+    # The piece size counts numbers, not bytes: the same chunks and blocks in either precision.
+    network = with_nonzero_biases(MultiLayerNet(6, [5, 4], 3, seed=1))
+    center = params_to_vector(network.params)
+    d1, d2 = random_direction(network, 1), random_direction(network, 2)
+    pieces = {}
+    for dtype in (np.float64, np.float32):
+        evaluator = PlaneEvaluator(network, X, LABELS, center, d1, d2, block_values=2**12, dtype=dtype)
+        pieces[dtype] = (evaluator.chunk, evaluator.blocks)
+    assert pieces[np.float32] == pieces[np.float64]
+    # 2**12 numbers over 8 points of 5 hidden features: blocks of 102 rows
+    assert pieces[np.float64] == (8, [slice(0, 102), slice(102, 203)])
 
 def unit(network, key, index):
     pieces = {k: np.zeros(np.shape(v)) for k, v in network.params.items()}
@@ -63,7 +77,7 @@ def test_a_column_moved_by_only_one_of_the_two_directions(blocks):
     center = params_to_vector(network.params)
     d1 = unit(network, "W2", (2, 1)) + 0.5 * unit(network, "b2", 1)  # column 1 only
     d2 = unit(network, "W2", (0, 3))  # column 3 only
-    evaluator = PlaneEvaluator(network, X, targets, center, d1, d2, block_bytes=2**11 if blocks > 1 else 2**22)
+    evaluator = PlaneEvaluator(network, X, targets, center, d1, d2, block_values=2**8 if blocks > 1 else 2**19)
     assert list(evaluator.columns) == [1, 3] and len(evaluator.blocks) >= blocks
     naive = loss_grid_naive(network, X, targets, center, d1, d2, ALPHAS, BETAS)
     np.testing.assert_allclose(grid_by_blocks(evaluator, ALPHAS, BETAS), naive, rtol=1e-10)
@@ -136,7 +150,7 @@ def test_features_first_scores_equal_the_general_path_and_the_naive_loop(name):
     results = {}
     for features_first in (True, False):
         # Blocks of 64 rows (the last one short), their scores gathered in groups of two blocks.
-        evaluator = PlaneEvaluator(network, X, LABELS, center, d1, d2, accuracy=True, block_bytes=2**11,
+        evaluator = PlaneEvaluator(network, X, LABELS, center, d1, d2, accuracy=True, block_values=2**8,
                                    group_bytes=8 * 8 * 3 * 128, features_first=features_first)
         assert evaluator.features_first == features_first
         assert len(evaluator.blocks) == 4 and len(evaluator.groups) == 2

@@ -372,7 +372,7 @@ def test_softmax_few_logits_over_several_unequal_blocks():
     d1, d2 = np.zeros_like(center), np.zeros_like(center)
     d1[-5 - 25 + 2] = d2[-5 - 20 + 2] = 1.0  # W2[1, 2] and W2[2, 2]
     x, labels = np.tile(X, (7, 1))[:200], np.tile(LABELS, 7)[:200]
-    evaluator = PlaneEvaluator(net, x, labels, center, d1, d2, block_bytes=8 * 64 * 8)
+    evaluator = PlaneEvaluator(net, x, labels, center, d1, d2, block_values=64 * 8)
     assert len(evaluator.blocks) > 2 and evaluator.blocks[-1].stop - evaluator.blocks[-1].start < 64
     grid = np.linspace(-3, 3, 4)
     fast = evaluator.evaluate(*(g.ravel() for g in np.meshgrid(grid, grid)))

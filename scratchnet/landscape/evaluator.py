@@ -64,13 +64,13 @@ class PlaneEvaluator:
     ``dtype=np.float32`` the copy, the data and the directions are float32: about twice as
     fast, within about 1e-6 relative of float64 for a well-scaled network.
 
-    The work is cut into pieces of about ``block_bytes`` per activation array; softmax
-    scores are gathered in arrays of at most ``group_bytes``. ``features_first=False``
+    The work is cut into pieces of about ``block_values`` numbers per activation array;
+    softmax scores are gathered in arrays of at most ``group_bytes``. ``features_first=False``
     turns off the fast path of :meth:`_features_first_scores` (to compare it with the
     general one); both give the same numbers to rounding.
     """
 
-    def __init__(self, network, x, t, center, d1, d2, train=False, accuracy=False, block_bytes=2**21,
+    def __init__(self, network, x, t, center, d1, d2, train=False, accuracy=False, block_values=2**18,
                  dtype=np.float64, features_first=True, group_bytes=2**24):
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
@@ -101,16 +101,19 @@ class PlaneEvaluator:
         self.first_input = x
         self._prepare_linear_terms()
         self._prepare_decay(center)
-        # Work in pieces of about block_bytes per activation array: a chunk of grid points (at least 8, so
-        # per-call overhead is shared; more when layers are narrow) times a block of data rows, near the size
-        # of one core's L2 cache. Measured on a 784-128-10 net over 10,000 images with two threads, 8 points x
-        # 256 rows (2 MB) is the fastest such piece: 8 x 64 and 8 x 512 are about a quarter slower (smaller
-        # pieces make more calls, each holding the interpreter's lock a while; larger ones leave the cache).
-        widest, size = self._widest_per_point(), self.dtype.itemsize
-        self.chunk = int(np.clip(block_bytes // (size * widest * self.n), 8, 256))
+        # Work in pieces of about block_values numbers per activation array: a chunk of grid points (at least 8,
+        # so per-call overhead is shared; more when layers are narrow) times a block of data rows, near the size
+        # of one core's L2 cache. Measured on a 784-128-10 net over 10,000 images, 8 points x 256 rows (2 MB in
+        # float64) is the fastest such piece: 8 x 64 and 8 x 512 are about a quarter slower (smaller pieces make
+        # more calls, each holding the interpreter's lock a while; larger ones leave the cache). In float32 the
+        # same count of numbers (1 MB) is fastest too: 8 x 512 took 1.5 times as long, its three-row product
+        # and its passes over the activations slowing as if the piece had left the cache.
+        widest = self._widest_per_point()
+        self.chunk = int(np.clip(block_values // (widest * self.n), 8, 256))
         # In training mode batch normalization mixes the samples, so there the data stays whole.
-        rows = self.n if train else max(64, int(block_bytes // (size * widest * self.chunk)))
+        rows = self.n if train else max(64, int(block_values // (widest * self.chunk)))
         self.blocks = [slice(start, min(start + rows, self.n)) for start in range(0, self.n, rows)]
+        size = self.dtype.itemsize
         # Softmax scores of consecutive blocks are gathered, classes first, into arrays of group_bytes at most
         # (or one block's).
         self.groups = _groups(self.blocks, max(rows, group_bytes // (size * self.chunk * self.classes)))
