@@ -17,6 +17,8 @@ Adam       :math:`m \leftarrow m + (1-\beta_1)(g - m);\ v \leftarrow v + (1-\bet
 =========  ==================================================================================
 """
 
+import math
+
 import numpy as np
 
 EPSILON = 1e-7  # the textbook's constant in AdaGrad, RMSprop and Adam
@@ -161,7 +163,8 @@ class Adam(Optimizer):
     def update(self, params, grads):
         keys = self._keys(params, grads)
         self.iter += 1
-        lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)
+        # A Python float, not numpy's float64 scalar: that would lift float32 parameters' arithmetic to float64.
+        lr_t = self.lr * math.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)
         for key in keys:
             m = self._state(self.m, key, params[key])
             v = self._state(self.v, key, params[key])
