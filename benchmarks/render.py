@@ -39,7 +39,7 @@ def ordered(results):
     return known + sorted(set(results) - set(known))
 
 
-PEERS = "bench_peers"  # every row of it in a table of its own: where scratchnet stands against PyTorch
+PEERS = "bench_peers"  # every row of it in a table of its own: where scratchnet stands against PyTorch and JAX
 
 
 def readme_table(results):
@@ -52,10 +52,28 @@ def readme_table(results):
         lines.append(f"| `{name}`: {row['measure']} | {value(row)} | {row['against']} | "
                      f"{'met' if result['met'] else 'missed'} |")
     if PEERS in results:
-        lines += ["", f"Against PyTorch (`{PEERS}`, {results[PEERS]['date']}; one thread each, the same network, "
-                  "weights and numbers): PyTorch's time over scratchnet's, above 1 where scratchnet is faster.", "",
-                  "| work | PyTorch / scratchnet |", "| --- | --- |"]
-        lines += [f"| {row['measure']} | {value(row)} |" for row in results[PEERS]["rows"]]
+        lines += ["", peers_table(results[PEERS])]
+    return "\n".join(lines) + "\n"
+
+
+def peers_table(result):
+    """One line per work, one column per peer: the peer's time over scratchnet's (rows older than the JAX
+    contender carry no ``peer``: they are PyTorch's)."""
+    peers, works = [], {}
+    for row in result["rows"]:
+        peer = row.get("peer", "PyTorch")
+        peers += [peer] if peer not in peers else []
+        works.setdefault(row["measure"], {})[peer] = value(row)
+    names = " and ".join(peers)
+    lines = [f"Against {names} (`{PEERS}`, {result['date']}; one thread each, the same network, weights and "
+             "numbers): each peer's time over scratchnet's, above 1 where scratchnet is faster.", "",
+             "| work | " + " | ".join(f"{peer} / scratchnet" for peer in peers) + " |",
+             "| --- |" + " --- |" * len(peers)]
+    lines += [f"| {work} | " + " | ".join(cells.get(peer, "not run") for peer in peers) + " |"
+              for work, cells in works.items()]
+    return "\n".join(lines)
+
+
     return "\n".join(lines) + "\n"
 
 

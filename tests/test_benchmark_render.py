@@ -59,10 +59,19 @@ def test_the_peers_benchmark_gets_a_table_of_its_own_with_every_row():
                                                   _row("DeepConvNet", 0.5, against="PyTorch")], met=False)}
     lines = render.readme_table(results).splitlines()
     assert not any(line.startswith("| `bench_peers`") for line in lines)  # not in the one-row-each table
-    table = lines[lines.index("| work | PyTorch / scratchnet |"):]
+    table = lines[lines.index("| work | PyTorch / scratchnet |"):]  # rows without "peer" are PyTorch's
     assert table[2:] == ["| SimpleConvNet epoch | 1.21x |", "| DeepConvNet | 0.50x |"]
     assert "above 1 where scratchnet is faster" in lines[lines.index("| work | PyTorch / scratchnet |") - 2]
     assert "| work" not in render.readme_table(RESULTS)  # no peers measured: no table
+
+
+def test_the_peers_table_has_a_column_per_peer_and_names_a_work_a_peer_did_not_run():
+    rows = [{**_row("SimpleConvNet epoch", 1.11), "peer": "PyTorch"},
+            {**_row("SimpleConvNet epoch", 2.44), "peer": "JAX"}, {**_row("loss plane", 0.94), "peer": "JAX"}]
+    table = render.peers_table(_result(rows, met=False)).splitlines()
+    assert table[0].startswith("Against PyTorch and JAX (`bench_peers`, 2026-12-05;")
+    assert table[2:] == ["| work | PyTorch / scratchnet | JAX / scratchnet |", "| --- | --- | --- |",
+                         "| SimpleConvNet epoch | 1.11x | 2.44x |", "| loss plane | not run | 0.94x |"]
 
 
 def test_the_performance_page_names_the_machine_the_target_and_every_row():
