@@ -86,25 +86,41 @@ def _flipped(W):
 
 def convolution_backward(dout, W, x, stride=1, pad=0, input_grad=True):
     """``(dW, db, dx)`` from ``dout`` ``(N, FN, OH, OW)`` and the forward pass's input ``x``; ``dx`` is ``None``
-    without ``input_grad``.
-
-    ``dW`` is summed chunk by chunk, each chunk's patches made again (in the cache: cheaper than
-    keeping the whole batch's). ``dx`` of a stride-1 layer with square filters and ``pad <
-    filter`` is itself a convolution: ``dout`` padded by ``filter - 1 - pad``, with
-    :func:`_flipped` filters; otherwise the patches' gradients are added back by :func:`add_patches`.
-    """
-    FN, C, FH, FW = W.shape
+    without ``input_grad``. :func:`weight_gradient` and :func:`input_gradient`, and the bias's sum."""
     dout = np.asarray(dout)
-    delta = dout.reshape(len(dout), FN, -1)  # (N, FN, P)
+    dW = weight_gradient(dout, x, W.shape, stride, pad)
+    db = dout.sum(axis=(0, 2, 3))
+    return dW, db, input_gradient(dout, W, x.shape, stride, pad) if input_grad else None
+
+
+def weight_gradient(dout, x, filter_shape, stride=1, pad=0):
+    """The filters' gradient ``filter_shape`` ``(FN, C, FH, FW)`` from ``dout`` ``(N, FN, OH, OW)`` and the input
+    ``x``: ``delta (N, FN, P) @ patches^T (N, P, K)`` summed over the images.
+
+    Summed chunk by chunk, each chunk's patches made again (in the cache: cheaper than keeping
+    the whole batch's).
+    """
+    FN, C, FH, FW = filter_shape
+    delta = np.asarray(dout).reshape(len(dout), FN, -1)  # (N, FN, P)
     dW = np.zeros((FN, C * FH * FW), dtype=np.result_type(delta, x))
     for part in chunks(len(delta), C * FH * FW * delta.shape[2] * dW.itemsize):
         dW += np.matmul(delta[part], patches(x[part], FH, FW, stride, pad).transpose(0, 2, 1)).sum(axis=0)
-    dW, db = dW.reshape(W.shape), delta.sum(axis=(0, 2))
-    if not input_grad:
-        return dW, db, None
+    return dW.reshape(filter_shape)
+
+
+def input_gradient(dout, W, input_shape, stride=1, pad=0):
+    """The gradient ``input_shape`` ``(N, C, H, W)`` of the input from ``dout`` ``(N, FN, OH, OW)`` and the filters.
+
+    For a stride-1 layer with square filters and ``pad < filter`` it is itself a convolution:
+    ``dout`` padded by ``filter - 1 - pad``, with :func:`_flipped` filters; otherwise the
+    patches' gradients are added back by :func:`add_patches`.
+    """
+    FN, C, FH, FW = W.shape
+    dout = np.asarray(dout)
     if stride == 1 and FH == FW and pad < FH:
-        return dW, db, convolve(dout, _flipped(W), None, 1, FH - 1 - pad)
-    return dW, db, add_patches(np.matmul(W.reshape(FN, -1).T, delta), x.shape, FH, FW, stride, pad)
+        return convolve(dout, _flipped(W), None, 1, FH - 1 - pad)
+    delta = dout.reshape(len(dout), FN, -1)
+    return add_patches(np.matmul(W.reshape(FN, -1).T, delta), input_shape, FH, FW, stride, pad)
 
 
 def _positions(x, pool_h, pool_w):
@@ -121,15 +137,30 @@ def max_pool_tiles(x, pool_h, pool_w):
     return out
 
 
-def max_pool_tiles_backward(x, out, dout, pool_h, pool_w):
-    """Each window's ``dout`` to the first of its positions equal to its maximum ``out``; zeros elsewhere."""
-    dx = np.empty(x.shape, dtype=np.result_type(dout, x))  # every entry is some window's position: all written
-    taken = np.zeros(out.shape, dtype=bool)  # windows whose maximum already has its gradient
+def _first_maxima(x, out, pool_h, pool_w):
+    """For each window position ``(i, j)``, in ``argmax`` order: the windows whose first maximum it holds (a mask
+    shaped like ``out``). Ties go to the first position equal to the maximum, found by comparisons."""
+    taken = np.zeros(out.shape, dtype=bool)  # windows whose maximum is already found
     for index, position in enumerate(_positions(x, pool_h, pool_w)):
         winner = position == out
         if index:
             winner &= ~taken
         taken |= winner
-        i, j = divmod(index, pool_w)
+        yield divmod(index, pool_w), winner
+
+
+def max_pool_tiles_backward(x, out, dout, pool_h, pool_w):
+    """Each window's ``dout`` to the first of its positions equal to its maximum ``out``; zeros elsewhere."""
+    dx = np.empty(x.shape, dtype=np.result_type(dout, x))  # every entry is some window's position: all written
+    for (i, j), winner in _first_maxima(x, out, pool_h, pool_w):
         np.multiply(dout, winner, out=dx[..., i::pool_h, j::pool_w])
     return dx
+
+
+def max_pool_tiles_gather(x, out, values, pool_h, pool_w):
+    """``values`` (shaped like ``x``) at each window's first maximum of ``x``: shaped like ``out``. The adjoint of
+    :func:`max_pool_tiles_backward` (what the R-operator passes forward, where the gradient passes back)."""
+    gathered = np.zeros(out.shape, dtype=np.result_type(values, x))
+    for (i, j), winner in _first_maxima(x, out, pool_h, pool_w):
+        np.copyto(gathered, values[..., i::pool_h, j::pool_w], where=winner)
+    return gathered

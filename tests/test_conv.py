@@ -264,6 +264,21 @@ def test_pooling_shortcut_for_tiling_windows_equals_the_general_path():
     np.testing.assert_array_equal(fast.apply(stacked), general.apply(stacked))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gathering_at_each_tiling_windows_first_maximum_equals_the_general_paths_argmax(dtype):
+    # What the R-operator passes forward through a pool: values at the maxima; integers make ties (the first wins).
+    from scratchnet.conv_fast import max_pool_tiles, max_pool_tiles_gather
+
+    x = RNG.integers(-2, 3, size=(3, 2, 6, 4)).astype(dtype)
+    values = RNG.standard_normal(x.shape).astype(dtype)
+    general = GeneralPooling(2, 2, stride=2)
+    windows = general._windows(x)
+    expected = general._shape_out(general._windows(values)[np.arange(len(windows)), windows.argmax(axis=1)], x)
+    gathered = max_pool_tiles_gather(x, max_pool_tiles(x, 2, 2), values, 2, 2)
+    assert gathered.dtype == dtype
+    np.testing.assert_array_equal(gathered, expected)
+
+
 def test_convnet_trains_in_float32_without_upcasting():
     net = SimpleConvNet((1, 8, 8), {"filter_num": 2, "filter_size": 3}, hidden_size=4, output_size=3, seed=0,
                         dtype=np.float32)

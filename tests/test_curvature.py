@@ -485,3 +485,22 @@ def test_at_a_relus_kink_the_central_difference_sees_curvature_that_is_not_there
     exact = hessian_vector_product(network, x, t, along_w1, method="exact")
     assert abs(central[0]) > 1e3 and exact[0] == 0.0
     np.testing.assert_array_equal(hessian_vector_product(network, x, t, along_w1), exact)
+
+
+def test_a_pool_whose_windows_tile_its_input_gives_the_product_of_the_general_path(monkeypatch):
+    # SimpleConvNet's 2 x 2 pool tiles a 6 x 6 convolution: the exact product takes conv_fast's shortcut there.
+    # ReLU's zeros tie inside windows, so routing to the first maximum is what is checked, forward and back.
+    from scratchnet.conv import Pooling
+    from scratchnet.curvature.exact import hessian_vector_product_exact
+
+    network = SimpleConvNet((2, 6, 6), {"filter_num": 3, "filter_size": 3, "pad": 1}, hidden_size=5, output_size=3,
+                            weight_init_std=0.5, seed=11)
+    x, t = np.random.default_rng(12).normal(size=(7, 2, 6, 6)), LABELS[:7]
+    v = np.random.default_rng(13).normal(size=params_to_vector(network.params).size)
+    relu_out = network.layers["Relu1"].apply(network.layers["Conv1"].apply(x))
+    windows = relu_out.reshape(7, 3, 3, 2, 3, 2).transpose(0, 1, 2, 4, 3, 5).reshape(-1, 4)
+    assert np.any(np.sum(windows == windows.max(axis=1, keepdims=True), axis=1) > 1)  # ties are there
+    assert network.layers["Pool1"]._tiles_the_input(relu_out.shape)
+    fast = hessian_vector_product_exact(network, x, t, v)
+    monkeypatch.setattr(Pooling, "_tiles_the_input", lambda self, shape: False)  # the im2col path throughout
+    np.testing.assert_allclose(fast, hessian_vector_product_exact(network, x, t, v), rtol=1e-12, atol=1e-14)

@@ -9,8 +9,9 @@ input and that gradient's R, and the R of its parameters' gradients):
 - ``Affine`` ``z = a W + b``: :math:`\mathcal{R}\{z\} = \mathcal{R}\{a\} W + a V_W + V_b`;
   backward :math:`\mathcal{R}\{\nabla_W\} = \mathcal{R}\{a\}^\top \delta + a^\top \mathcal{R}\{\delta\}`,
   :math:`\mathcal{R}\{\nabla_b\} = \sum_n \mathcal{R}\{\delta\}`, and to its input
-  :math:`\mathcal{R}\{\delta\} W^\top + \delta V_W^\top`. ``Convolution`` is the same on
-  ``im2col``'s rows (``col2im`` back to images).
+  :math:`\mathcal{R}\{\delta\} W^\top + \delta V_W^\top`. ``Convolution`` is the same with
+  convolutions for the products (on ``im2col``'s rows, the very same products; ``conv_fast``'s
+  shortcuts compute them).
 - an activation ``a = f(z)``: :math:`\mathcal{R}\{a\} = f'(z) \odot \mathcal{R}\{z\}`;
   backward :math:`\mathcal{R}\{\delta_a \odot f'(z)\} = \mathcal{R}\{\delta_a\} \odot f'(z) +
   \delta_a \odot f''(z) \odot \mathcal{R}\{z\}`. Max pooling passes R through each window's
@@ -34,6 +35,7 @@ gradient to the data. Other layers (dropout) are not covered: there
 
 import numpy as np
 
+from scratchnet import conv_fast
 from scratchnet.conv import Convolution, Pooling, col2im, im2col
 from scratchnet.landscape.directions import split_vector
 from scratchnet.layers import Affine, BatchNormalization, IdentityWithLoss, Relu, Sigmoid, SoftmaxWithLoss, Tanh
@@ -58,12 +60,12 @@ def _affine_forward(layer, a, r_a, v):
 
 
 def _convolution_forward(layer, a, r_a, v):
-    FN = layer.W.shape[0]
-    col, r_col = layer._columns(a), None if r_a is None else layer._columns(r_a)
-    out = col @ layer.W.reshape(FN, -1).T + (0.0 if layer.b is None else layer.b)
-    r_out = _plus(col @ v["W"].reshape(FN, -1).T + v.get("b", 0.0),
-                  None if r_col is None else r_col @ layer.W.reshape(FN, -1).T)
-    return layer._shape_out(out, a), layer._shape_out(r_out, a), (col, r_col, a.shape)
+    # Affine's rule with the convolution for the product (conv_fast: the same numbers as on im2col's rows).
+    stride, pad = layer.stride, layer.pad
+    r_out = conv_fast.convolve(a, v["W"], v.get("b"), stride, pad)
+    if r_a is not None:
+        r_out += conv_fast.convolve(r_a, layer.W, None, stride, pad)
+    return conv_fast.convolve(a, layer.W, layer.b, stride, pad), r_out, (a, r_a)
 
 
 def _activation_forward(layer, z, r_z, v):
@@ -77,12 +79,31 @@ def _windows(layer, x, pad_value):
 
 
 def _pooling_forward(layer, a, r_a, v):
+    """Also gives backward its router: each window's value to the window's (first) maximum."""
+    if layer._tiles_the_input(a.shape):
+        return _pooling_forward_tiles(layer, a, r_a)
     windows = _windows(layer, a, -np.inf)
     rows = np.arange(len(windows))
     winners = windows.argmax(axis=1)  # the first maximum, as Pooling's backward takes
     out = layer._shape_out(windows[rows, winners], a)
     r_out = None if r_a is None else layer._shape_out(_windows(layer, r_a, 0.0)[rows, winners], a)
-    return out, r_out, (winners, a.shape)
+    size, channels = layer.pool_h * layer.pool_w, a.shape[1]
+
+    def route(d):  # as Pooling.backward routes the gradient
+        flat = np.asarray(d).transpose(0, 2, 3, 1).ravel()
+        windows = np.zeros((flat.size, size), dtype=flat.dtype)
+        windows[np.arange(flat.size), winners] = flat
+        return col2im(windows.reshape(-1, channels * size), a.shape, layer.pool_h, layer.pool_w, layer.stride,
+                      layer.pad)
+
+    return out, r_out, route
+
+
+def _pooling_forward_tiles(layer, a, r_a):
+    # The shortcut for windows that tile the input (the usual 2 x 2): the same numbers, no copy of the windows.
+    out = conv_fast.max_pool_tiles(a, layer.pool_h, layer.pool_w)
+    r_out = None if r_a is None else conv_fast.max_pool_tiles_gather(a, out, r_a, layer.pool_h, layer.pool_w)
+    return out, r_out, lambda d: conv_fast.max_pool_tiles_backward(a, out, d, layer.pool_h, layer.pool_w)
 
 
 def _batch_norm_forward(layer, a, r_a, v):
@@ -110,16 +131,16 @@ def _affine_backward(layer, saved, delta, r_delta, v):
 
 
 def _convolution_backward(layer, saved, delta, r_delta, v):
-    col, r_col, shape = saved
-    FN, _, FH, FW = layer.W.shape
-    rows, r_rows = (np.asarray(d).transpose(0, 2, 3, 1).reshape(-1, FN) for d in (delta, r_delta))
-    grads = {"W": _plus(r_rows.T @ col, None if r_col is None else rows.T @ r_col).reshape(layer.W.shape),
-             "b": r_rows.sum(axis=0)}
-    if r_col is None:
+    a, r_a = saved
+    stride, pad = layer.stride, layer.pad
+    grads = {"W": conv_fast.weight_gradient(r_delta, a, layer.W.shape, stride, pad),
+             "b": np.asarray(r_delta).sum(axis=(0, 2, 3))}
+    if r_a is None:
         return None, None, grads
-    weights, r_weights = layer.W.reshape(FN, -1), v["W"].reshape(FN, -1)
-    return (col2im(rows @ weights, shape, FH, FW, layer.stride, layer.pad),
-            col2im(r_rows @ weights + rows @ r_weights, shape, FH, FW, layer.stride, layer.pad), grads)
+    grads["W"] += conv_fast.weight_gradient(delta, r_a, layer.W.shape, stride, pad)
+    return (conv_fast.input_gradient(delta, layer.W, a.shape, stride, pad),
+            conv_fast.input_gradient(r_delta, layer.W, a.shape, stride, pad)
+            + conv_fast.input_gradient(delta, v["W"], a.shape, stride, pad), grads)
 
 
 def _activation_backward(layer, saved, delta, r_delta, v):
@@ -128,17 +149,7 @@ def _activation_backward(layer, saved, delta, r_delta, v):
     return delta * first(z, a), r_delta * first(z, a) + delta * second(z, a) * r_z, {}
 
 
-def _pooling_backward(layer, saved, delta, r_delta, v):
-    winners, shape = saved
-    size, channels = layer.pool_h * layer.pool_w, shape[1]
-
-    def route(d):  # each window's value to its maximum, as Pooling.backward routes the gradient
-        flat = np.asarray(d).transpose(0, 2, 3, 1).ravel()
-        windows = np.zeros((flat.size, size))
-        windows[np.arange(flat.size), winners] = flat
-        return col2im(windows.reshape(-1, channels * size), shape, layer.pool_h, layer.pool_w, layer.stride,
-                      layer.pad)
-
+def _pooling_backward(layer, route, delta, r_delta, v):
     return route(delta), route(r_delta), {}
 
 
