@@ -129,11 +129,22 @@ def _positions(x, pool_h, pool_w):
 
 
 def max_pool_tiles(x, pool_h, pool_w):
-    """Max pooling over windows that tile ``x`` ``(..., H, W)`` exactly: ``(..., H / pool_h, W / pool_w)``."""
-    positions = _positions(x, pool_h, pool_w)
-    out = positions[0].copy()
-    for position in positions[1:]:
-        np.maximum(out, position, out=out)
+    """Max pooling over windows that tile ``x`` ``(..., H, W)`` exactly: ``(..., H / pool_h, W / pool_w)``.
+
+    Rows first: the maximum over each window's ``pool_h`` rows runs along whole image rows, which numpy reads
+    contiguously; only the second maximum, over a ``pool_h``-th of the numbers, steps between columns (a strided
+    pass is several times slower). A maximum is the same in any order.
+    """
+    rows = _maximum_of(x[..., i::pool_h, :] for i in range(pool_h))
+    return _maximum_of(rows[..., j::pool_w] for j in range(pool_w))
+
+
+def _maximum_of(arrays):
+    """The elementwise maximum of one or more arrays of one shape, in a new array."""
+    arrays = list(arrays)
+    out = np.maximum(arrays[0], arrays[1]) if len(arrays) > 1 else arrays[0].copy()
+    for array in arrays[2:]:
+        np.maximum(out, array, out=out)
     return out
 
 

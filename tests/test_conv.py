@@ -252,13 +252,17 @@ class GeneralPooling(Pooling):
         return False
 
 
-def test_pooling_shortcut_for_tiling_windows_equals_the_general_path():
-    # Integers make ties, which both paths must break the same way (the first maximum).
-    x = RNG.integers(-2, 3, size=(3, 2, 6, 4)).astype(float)
-    fast, general = Pooling(2, 2, stride=2), GeneralPooling(2, 2, stride=2)
+@pytest.mark.parametrize("size, shape", [(2, (3, 2, 6, 4)), (3, (2, 3, 6, 9)), (1, (2, 2, 3, 2))])
+def test_pooling_shortcut_for_tiling_windows_equals_the_general_path(size, shape):
+    # Integers make ties, which both paths must break the same way (the first maximum); 3 x 3 windows take the
+    # shortcut's loops past their first two rows and columns.
+    x = RNG.integers(-2, 3, size=shape).astype(float)
+    fast, general = Pooling(size, size, stride=size), GeneralPooling(size, size, stride=size)
     assert fast._tiles_the_input(x.shape) and not general._tiles_the_input(x.shape)
-    np.testing.assert_array_equal(fast.forward(x), general.forward(x))
-    dout = RNG.standard_normal((3, 2, 3, 2))
+    out = fast.forward(x)
+    np.testing.assert_array_equal(out, general.forward(x))
+    assert not np.shares_memory(out, x)  # a new array, even for 1 x 1 windows: the next layer's to keep
+    dout = RNG.standard_normal(shape[:2] + (shape[2] // size, shape[3] // size))
     np.testing.assert_array_equal(fast.backward(dout), general.backward(dout))
     stacked = np.stack([x, -x])
     np.testing.assert_array_equal(fast.apply(stacked), general.apply(stacked))
