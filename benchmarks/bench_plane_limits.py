@@ -1,5 +1,5 @@
-"""Where a loss plane's time goes, on one thread: its products against numpy's matrix-product rate, the rest
-against the rate numpy streams through memory, each measured in this run.
+"""Where a loss plane's time goes, on one thread: each step against the best numpy does for the same traffic or
+the same product, and the whole against numpy's matrix-product peak, each measured in this run.
 
 The plane: 51 x 51 points, filter-normalized random directions, a 784-128-10 ReLU network, 10,000 images
 (the 4,000 embedded ones tiled), evaluated serially by ``PlaneEvaluator`` under one BLAS thread, in float64
@@ -8,7 +8,7 @@ and float32. For each point and each image the evaluator does four things (``_fe
 1. the hidden layer ``h = base + a P1 + b P2``: a product with 3 rows (``(G, 3) @ (3, 128 rows)``),
    2 x 3 x 128 operations that write 128 numbers;
 2. ReLU over ``h`` in place: 128 numbers read and written, no arithmetic to speak of;
-3. the output layer ``W2^T relu(h)``: 2 x 128 x 10 operations, a product BLAS runs near its peak;
+3. the output layer ``W2^T relu(h)``: 2 x 128 x 10 operations for the 128 numbers it reads;
 4. softmax cross-entropy over the 10 scores (an exp and a log per score).
 
 The whole grid is timed; then each step is timed alone on one piece of the grid (the evaluator's own
@@ -85,8 +85,8 @@ def best_product_of_shape(W, h, out, repeats):
     against ``h`` (G, 128, rows) as the evaluator runs it (one product a point), as one ``W @ h`` over the
     piece's columns, or as ``h^T @ W^T``."""
     G, _, rows = h.shape
-    flat, flat_t = np.ascontiguousarray(h.transpose(1, 0, 2)).reshape(HIDDEN, -1), np.empty((G * rows, HIDDEN), h.dtype)
-    flat_t[...] = flat.T
+    flat = np.ascontiguousarray(h.transpose(1, 0, 2)).reshape(HIDDEN, G * rows)
+    flat_t = np.ascontiguousarray(flat.T)
     W_t = np.ascontiguousarray(W.T)
     scores, scores_t = np.empty((CLASSES, G * rows), h.dtype), np.empty((G * rows, CLASSES), h.dtype)
     return min(best_of(lambda: np.matmul(W, h, out=out), repeats),
